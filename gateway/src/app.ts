@@ -1,0 +1,109 @@
+// Builds the gateway server without listening (tests use inject() or listen on port 0).
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { createLogger, RecordCodec, type Logger } from '@switchyard/schemas';
+import type { Dispatcher } from 'undici';
+import type { GatewayConfig } from './config.ts';
+import { GatewayError, isGatewayError, type ErrorCode } from './errors.ts';
+import { registerJsonBody } from './routes/body.ts';
+import { compatChatRoutes } from './routes/compat-chat.ts';
+import { resolveProviders, type RouteContext } from './routes/context.ts';
+import { nativeRoutes } from './routes/native.ts';
+import { opsRoutes } from './routes/ops.ts';
+import { kafkaTransport } from './telemetry/kafka.ts';
+import { DisabledRecordSink, KafkaRecordProducer, type RecordSink } from './telemetry/producer.ts';
+import { createUpstreamAgent } from './upstream/agent.ts';
+
+export interface Gateway {
+  app: FastifyInstance;
+  sink: RecordSink;
+  /** Stop taking requests (503), let in-flight ones finish, flush records, close. */
+  close(): Promise<void>;
+}
+
+export interface GatewayDeps {
+  logger?: Logger;
+  sink?: RecordSink;
+  agent?: Dispatcher;
+}
+
+/** fastify's own error codes -> our catalogue. */
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'SWY_UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'SWY_BODY_TOO_LARGE',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'SWY_EMPTY_BODY',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'SWY_BAD_REQUEST',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'SWY_BAD_JSON',
+  FST_ERR_REQ_INVALID_VALIDATION_INVOCATION: 'SWY_BAD_REQUEST',
+};
+
+export function buildGateway(config: Readonly<GatewayConfig>, deps: GatewayDeps = {}): Gateway {
+  const logger = deps.logger ?? createLogger('gateway');
+  const sink =
+    deps.sink ??
+    (config.telemetry.kafka
+      ? new KafkaRecordProducer({
+          transport: kafkaTransport({ brokers: [...config.telemetry.kafka.brokers], clientId: config.telemetry.kafka.client_id, logger }),
+          topic: config.telemetry.kafka.topic,
+          codec: new RecordCodec(),
+          logger,
+          queueMax: config.telemetry.queue_max_records,
+          batchMax: config.telemetry.batch_max_records,
+          lingerMs: config.telemetry.linger_ms,
+        })
+      : new DisabledRecordSink());
+  const agent = deps.agent ?? createUpstreamAgent();
+  let draining = false;
+
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: config.limits.body_bytes,
+    requestTimeout: config.limits.client_request_timeout_ms,
+    http: { headersTimeout: config.limits.client_headers_timeout_ms },
+    return503OnClosing: true,
+    forceCloseConnections: false,
+  });
+  registerJsonBody(app);
+
+  app.addHook('onRequest', async (req, reply) => {
+    if (draining && req.url.startsWith('/v1/')) {
+      reply.code(503).header('connection', 'close').send(new GatewayError('SWY_SHUTTING_DOWN').toJSON());
+    }
+  });
+
+  app.setErrorHandler((err: Error, req, reply) => {
+    let gwErr: GatewayError;
+    if (isGatewayError(err)) gwErr = err;
+    else {
+      const code = (err as { code?: string }).code;
+      const mapped = code ? FASTIFY_CODES[code] : undefined;
+      if (mapped) gwErr = new GatewayError(mapped, err.message);
+      else if ((err as { statusCode?: number }).statusCode === 400) gwErr = new GatewayError('SWY_BAD_REQUEST', err.message);
+      else {
+        req.log.error({ err }, 'unhandled error');
+        gwErr = new GatewayError('SWY_INTERNAL');
+      }
+    }
+    if (reply.raw.headersSent) return;
+    reply.code(gwErr.status).send(gwErr.toJSON());
+  });
+  app.setNotFoundHandler((req, reply) => {
+    reply.code(404).send(new GatewayError('SWY_UNKNOWN_ROUTE', `${req.method} ${req.url.split('?')[0]}`).toJSON());
+  });
+
+  const ctx: RouteContext = { config, logger, sink, agent, providers: resolveProviders(config), draining: () => draining };
+  opsRoutes(app, ctx);
+  nativeRoutes(app, ctx);
+  compatChatRoutes(app, ctx);
+
+  return {
+    app,
+    sink,
+    async close() {
+      draining = true;
+      await app.close();
+      await sink.close();
+      if (!deps.agent) await agent.close();
+    },
+  };
+}

@@ -1,0 +1,77 @@
+// Gateway configuration: one JSON file (SWITCHYARD_CONFIG) or the embedded defaults, validated once
+// at start against this schema (unknown fields rejected), then frozen. `${ENV}` references expand.
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { loadConfig, TOPICS } from '@switchyard/schemas';
+import { PROVIDER_IDS } from './providers/registry.ts';
+
+const GATEWAY_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+const ProviderConfig = z.strictObject({
+  /** Upstream base URL (from config only, never from a request). Defaults to the provider's public API. */
+  base_url: z.url({ protocol: /^https?$/ }).optional(),
+  /** Stored provider key; empty means the client's own key header is forwarded. */
+  api_key: z.string().optional(),
+});
+
+const GatewaySettings = z.strictObject({
+  /** Emit request/response records for this gateway (cf-aig-collect-log overrides per request). */
+  collect_logs: z.boolean().default(true),
+});
+
+const Limits = z.strictObject({
+  body_bytes: z.int().positive().default(10 * 1024 * 1024),
+  response_bytes: z.int().positive().default(50 * 1024 * 1024),
+  /** Per upstream try: ms until the upstream's response headers. */
+  upstream_headers_timeout_ms: z.int().positive().default(60_000),
+  /** Longest silence between two upstream body chunks. */
+  upstream_idle_timeout_ms: z.int().positive().default(120_000),
+  /** Client side: headers must arrive within this (slowloris), the whole request within the next. */
+  client_headers_timeout_ms: z.int().positive().default(10_000),
+  client_request_timeout_ms: z.int().positive().default(30_000),
+});
+
+const Kafka = z.strictObject({
+  brokers: z.array(z.string().min(1)).min(1),
+  client_id: z.string().default('switchyard-gateway'),
+  topic: z.string().default(TOPICS.records),
+});
+
+const Telemetry = z.strictObject({
+  kafka: Kafka.optional(),
+  /** Records held in memory while Kafka is slow or away; beyond this they are dropped and counted. */
+  queue_max_records: z.int().positive().default(100_000),
+  batch_max_records: z.int().positive().default(1_000),
+  linger_ms: z.int().nonnegative().default(20),
+});
+
+export const GatewayConfigSchema = z.strictObject({
+  node_id: z.string().min(1).default(hostname()),
+  listen: z.strictObject({ host: z.string().default('127.0.0.1'), port: z.int().min(0).max(65535).default(8787) }).prefault({}),
+  limits: Limits.prefault({}),
+  telemetry: Telemetry.prefault({}),
+  providers: z.partialRecord(z.enum(PROVIDER_IDS), ProviderConfig),
+  gateways: z
+    .record(z.string().regex(GATEWAY_NAME, 'gateway names are lowercase letters, digits, - and _'), GatewaySettings)
+    .refine((g) => Object.keys(g).length > 0, 'at least one gateway is required'),
+});
+
+export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;
+export type GatewaySettingsConfig = z.infer<typeof GatewaySettings>;
+
+/** What the gateway runs with when no config file is given: every provider, keys from env. */
+export function embeddedDefaults(env: NodeJS.ProcessEnv = process.env): unknown {
+  return {
+    listen: { host: env.SWITCHYARD_HOST ?? '127.0.0.1', port: Number(env.SWITCHYARD_PORT ?? 8787) },
+    providers: {
+      openai: { api_key: '${OPENAI_API_KEY:-}' },
+      anthropic: { api_key: '${ANTHROPIC_API_KEY:-}' },
+    },
+    gateways: { default: {} },
+    ...(env.KAFKA_BROKERS ? { telemetry: { kafka: { brokers: env.KAFKA_BROKERS.split(',') } } } : {}),
+  };
+}
+
+export function loadGatewayConfig(path = process.env.SWITCHYARD_CONFIG, env: NodeJS.ProcessEnv = process.env): Readonly<GatewayConfig> {
+  return loadConfig(GatewayConfigSchema, path, embeddedDefaults(env), env);
+}

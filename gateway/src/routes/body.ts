@@ -1,0 +1,35 @@
+// The JSON body parser for every route: kept as the raw bytes (forwarded untouched when no rewrite
+// is needed) plus the parsed value, with prototype-poisoning keys refused.
+import type { FastifyInstance } from 'fastify';
+import sjson from 'secure-json-parse';
+import { GatewayError } from '../errors.ts';
+import type { JsonObject } from '../providers/types.ts';
+
+export interface JsonBody {
+  raw: Buffer;
+  json: unknown;
+}
+
+export function registerJsonBody(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, raw, done) => {
+    const buf = raw as Buffer;
+    if (buf.length === 0) return done(new GatewayError('SWY_EMPTY_BODY'), undefined);
+    let json: unknown;
+    try {
+      json = sjson.parse(buf.toString('utf8'), undefined, { protoAction: 'error', constructorAction: 'error' });
+    } catch (err) {
+      const poisoned = /prototype|constructor/i.test((err as Error).message);
+      return done(new GatewayError(poisoned ? 'SWY_FORBIDDEN_KEY' : 'SWY_BAD_JSON', poisoned ? undefined : (err as Error).message), undefined);
+    }
+    done(null, { raw: buf, json } satisfies JsonBody);
+  });
+}
+
+/** The request's body as a JSON object (routes that take one), or a typed 400. */
+export function objectBody(body: unknown): { raw: Buffer; json: JsonObject } {
+  const b = body as JsonBody | undefined;
+  if (!b || typeof b !== 'object' || !('raw' in b)) throw new GatewayError('SWY_EMPTY_BODY');
+  if (typeof b.json !== 'object' || b.json === null || Array.isArray(b.json)) throw new GatewayError('SWY_BAD_REQUEST', 'the body must be a JSON object');
+  return { raw: b.raw, json: b.json as JsonObject };
+}

@@ -1,0 +1,59 @@
+// POST /v1/{gateway}/{provider}/{native path}: the provider's own API, passed through.
+import type { FastifyInstance } from 'fastify';
+import { parseRequestOptions } from '../controls/request-options.ts';
+import { GatewayError } from '../errors.ts';
+import { Exchange } from '../telemetry/exchange.ts';
+import { forward } from '../upstream/proxy.ts';
+import { objectBody } from './body.ts';
+import { gatewaySettings, providerRuntime, type RouteContext } from './context.ts';
+
+/** Refuse paths that could climb out of the provider's base URL. */
+function safeNativePath(wildcard: string): string {
+  const segments = wildcard.split('/');
+  for (const seg of segments) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(seg);
+    } catch {
+      throw new GatewayError('SWY_BAD_REQUEST', 'path is not valid percent-encoding');
+    }
+    if (decoded === '.' || decoded === '..' || decoded.includes('/') || decoded.includes('\\')) {
+      throw new GatewayError('SWY_BAD_REQUEST', 'path segments may not be . or .. or contain slashes');
+    }
+  }
+  return '/' + wildcard;
+}
+
+export function nativeRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  app.post<{ Params: { gateway: string; provider: string; '*': string } }>('/v1/:gateway/:provider/*', async (req, reply) => {
+    const settings = gatewaySettings(ctx, req.params.gateway);
+    const provider = providerRuntime(ctx, req.params.provider);
+    const path = safeNativePath(req.params['*']);
+    const options = parseRequestOptions(req.headers);
+    const { raw, json } = objectBody(req.body);
+    const inspection = provider.adapter.inspectNative(path, json);
+    const query = req.url.indexOf('?');
+    const exchange = new Exchange({
+      sink: ctx.sink,
+      collect: options.collectLog ?? settings.collect_logs,
+      nodeId: ctx.config.node_id,
+      gateway: req.params.gateway,
+      route: 'native',
+      provider: provider.adapter.id,
+      model: inspection.model,
+      path,
+      stream: inspection.stream,
+      options,
+      tokenId: null,
+      requestBytes: raw.length,
+    });
+    await forward(req, reply, {
+      provider,
+      url: provider.baseUrl + path + (query >= 0 ? req.url.slice(query) : ''),
+      body: inspection.body ? JSON.stringify(inspection.body) : raw,
+      stream: inspection.stream,
+      exchange,
+      shape: { kind: 'native', hideEvent: inspection.hideEvent },
+    }, { agent: ctx.agent, logger: ctx.logger, limits: ctx.config.limits });
+  });
+}
