@@ -1,0 +1,59 @@
+// Rows 1-4, 9, 10 and 13 of the reliability contract: typed errors, and the upstream never called.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../testing.ts';
+
+let t: TestGateway;
+beforeAll(async () => { t = await startTestGateway({ limits: { body_bytes: 64 * 1024 } }); });
+afterAll(async () => { await t.close(); });
+
+async function send(path: string, body: string | Buffer, headers: Record<string, string> = { 'content-type': 'application/json' }) {
+  const before = t.mock.stats.requests;
+  const res = await fetch(`${t.url}${path}`, { method: 'POST', headers, body });
+  return { status: res.status, json: (await res.json()) as { error: { code: string; message: string } }, upstreamCalls: t.mock.stats.requests - before };
+}
+
+const native = '/v1/default/openai/chat/completions';
+const good = JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
+
+describe('bad inputs get typed errors and never reach the upstream', () => {
+  const cases: Array<[string, () => ReturnType<typeof send>, number, string]> = [
+    ['malformed JSON', () => send(native, '{"model":'), 400, 'SWY_BAD_JSON'],
+    ['an empty JSON body', () => send(native, ''), 400, 'SWY_EMPTY_BODY'],
+    ['an unsupported content type', () => send(native, good, { 'content-type': 'text/plain' }), 415, 'SWY_UNSUPPORTED_MEDIA_TYPE'],
+    ['a body over the limit', () => send(native, JSON.stringify({ model: 'x', pad: 'x'.repeat(70 * 1024) })), 413, 'SWY_BODY_TOO_LARGE'],
+    ['a __proto__ key', () => send(native, '{"model":"gpt-4o","__proto__":{"admin":true}}'), 400, 'SWY_FORBIDDEN_KEY'],
+    ['a constructor.prototype key', () => send(native, '{"constructor":{"prototype":{"x":1}}}'), 400, 'SWY_FORBIDDEN_KEY'],
+    ['a JSON array body', () => send(native, '[1,2]'), 400, 'SWY_BAD_REQUEST'],
+    ['metadata with 6 entries', () => send(native, good, { 'content-type': 'application/json', 'cf-aig-metadata': '{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6}' }), 400, 'SWY_BAD_METADATA'],
+    ['nested metadata', () => send(native, good, { 'content-type': 'application/json', 'cf-aig-metadata': '{"a":{"b":1}}' }), 400, 'SWY_BAD_METADATA'],
+    ['metadata that is not JSON', () => send(native, good, { 'content-type': 'application/json', 'cf-aig-metadata': 'team=x' }), 400, 'SWY_BAD_METADATA'],
+    ['a bad custom cost', () => send(native, good, { 'content-type': 'application/json', 'cf-aig-custom-cost': '{"per_token_in":"x"}' }), 400, 'SWY_BAD_HEADER'],
+    ['an unknown gateway', () => send('/v1/nope/openai/chat/completions', good), 404, 'SWY_UNKNOWN_GATEWAY'],
+    ['an unknown provider', () => send('/v1/default/nope/chat/completions', good), 404, 'SWY_UNKNOWN_PROVIDER'],
+    ['an unknown route', () => send('/v2/whatever', good), 404, 'SWY_UNKNOWN_ROUTE'],
+    ['a path climbing out of the base URL', () => send('/v1/default/openai/v1%2F..%2F..%2Fadmin', good), 400, 'SWY_BAD_REQUEST'],
+    ['a compat model without provider', () => send('/v1/default/compat/chat/completions', JSON.stringify({ model: 'gpt-4o', messages: [] })), 400, 'SWY_MODEL_REQUIRED'],
+  ];
+  for (const [name, run, status, code] of cases) {
+    it(`${name} -> ${status} ${code}`, async () => {
+      const r = await run();
+      expect(r.status).toBe(status);
+      expect(r.json.error.code).toBe(code);
+      expect(r.json.error.message.length).toBeGreaterThan(0);
+      expect(r.upstreamCalls).toBe(0);
+    });
+  }
+
+  it('reports an unreachable upstream as 502 SWY_UPSTREAM_UNREACHABLE with a record', async () => {
+    const dead = await startTestGateway({ providers: { openai: { base_url: 'http://127.0.0.1:9/v1', api_key: 'k' } } });
+    try {
+      const res = await fetch(`${dead.url}${native}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: good });
+      expect(res.status).toBe(502);
+      expect(await res.json()).toMatchObject({ error: { code: 'SWY_UPSTREAM_UNREACHABLE' } });
+      const rec = await dead.sink.response(res.headers.get('cf-aig-log-id') as string);
+      expect(rec).toMatchObject({ outcome: 'gateway_error', error_code: 'SWY_UPSTREAM_UNREACHABLE', status: 502 });
+    } finally {
+      await dead.close();
+    }
+  });
+});
