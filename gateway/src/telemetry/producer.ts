@@ -152,10 +152,15 @@ export class KafkaRecordProducer implements RecordSink {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     const deadline = Date.now() + timeoutMs;
-    while (this.queue.length > 0 && Date.now() < deadline && this.s.connected) {
-      await this.flush();
-      if (this.sending) await new Promise((r) => setTimeout(r, 10));
+    const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, Math.min(ms, deadline - Date.now()))));
+    if (!this.s.connected && this.queue.length > 0) {
+      await Promise.race([this.ensureConnected().catch(() => undefined), pause(timeoutMs)]);
     }
+    while (this.queue.length > 0 && this.s.connected && Date.now() < deadline) {
+      if (this.sending) await pause(10);
+      else await this.flush();
+    }
+    while (this.sending && Date.now() < deadline) await pause(10);
     if (this.queue.length > 0) {
       this.s.droppedSendFailed += this.queue.length;
       this.queue = [];
