@@ -4,6 +4,7 @@
 // the newest version and read by resolving whichever known version wrote them into the newest.
 import avro from 'avsc';
 import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fingerprintBytes, fingerprintHex, rabinFingerprint } from './fingerprint.ts';
 import type { RequestRecord, ResponseRecord } from './records.generated.ts';
@@ -52,7 +53,7 @@ export function loadSchemaVersions(kind: RecordKind, dir = AVRO_DIR): SchemaVers
     })
     .sort((a, b) => a.version - b.version)
     .map(({ file, version }) => {
-      const schema = JSON.parse(readFileSync(dir + file, 'utf8')) as object;
+      const schema = JSON.parse(readFileSync(join(dir, file), 'utf8')) as object;
       const type = avro.Type.forSchema(schema as avro.Schema);
       const canonical = JSON.stringify(type.schema());
       const fingerprint = rabinFingerprint(canonical);
