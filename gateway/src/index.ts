@@ -1,0 +1,5 @@
+// @switchyard/gateway public entry: build a gateway node in-process (tests, embedding).
+export { buildGateway, type Gateway, type GatewayDeps } from './app.ts';
+export { GatewayConfigSchema, loadGatewayConfig, embeddedDefaults, type GatewayConfig } from './config.ts';
+export { ERRORS, GatewayError, type ErrorCode } from './errors.ts';
+export { PROVIDER_IDS, type ProviderId } from './providers/registry.ts';
