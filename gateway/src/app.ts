@@ -1,5 +1,5 @@
 // Builds the gateway server without listening (tests use inject() or listen on port 0).
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createLogger, RecordCodec, type Logger } from '@switchyard/schemas';
 import type { Dispatcher } from 'undici';
 import type { GatewayConfig } from './config.ts';
@@ -56,7 +56,8 @@ export function buildGateway(config: Readonly<GatewayConfig>, deps: GatewayDeps 
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // No per-request log lines on the hot path; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.limits.body_bytes,
     requestTimeout: config.limits.client_request_timeout_ms,
     http: { headersTimeout: config.limits.client_headers_timeout_ms },

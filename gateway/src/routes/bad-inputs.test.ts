@@ -6,7 +6,7 @@ let t: TestGateway;
 beforeAll(async () => { t = await startTestGateway({ limits: { body_bytes: 64 * 1024 } }); });
 afterAll(async () => { await t.close(); });
 
-async function send(path: string, body: string | Buffer, headers: Record<string, string> = { 'content-type': 'application/json' }) {
+async function send(path: string, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) {
   const before = t.mock.stats.requests;
   const res = await fetch(`${t.url}${path}`, { method: 'POST', headers, body });
   return { status: res.status, json: (await res.json()) as { error: { code: string; message: string } }, upstreamCalls: t.mock.stats.requests - before };
