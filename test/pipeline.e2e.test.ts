@@ -128,9 +128,10 @@ describe('one request through a gateway node reaches ClickHouse and the analytic
     const reply = await app.inject({ method: 'GET', url: `/api/v1/rollups/hourly?from=${from}&to=${to}&gateway=${gatewayName}` });
     expect(reply.statusCode).toBe(200);
     const body = reply.json() as { rows: Array<Record<string, number | string>> };
-    const totals = new Map<string, Record<string, number>>();
+    interface Totals { requests: number; input: number; cached: number; cacheWrite: number; output: number; cost: number; errors: number }
+    const totals = new Map<string, Totals>();
     for (const r of body.rows) {
-      const t = totals.get(String(r.provider)) ?? { requests: 0, input: 0, cached: 0, cacheWrite: 0, output: 0, cost: 0, errors: 0 };
+      const t: Totals = totals.get(String(r.provider)) ?? { requests: 0, input: 0, cached: 0, cacheWrite: 0, output: 0, cost: 0, errors: 0 };
       t.requests += Number(r.requests); t.input += Number(r.input_tokens); t.cached += Number(r.cached_input_tokens);
       t.cacheWrite += Number(r.cache_write_tokens); t.output += Number(r.output_tokens); t.cost += Number(r.cost_usd); t.errors += Number(r.errors);
       totals.set(String(r.provider), t);

@@ -9,9 +9,11 @@ import { compatChatRoutes } from './routes/compat-chat.ts';
 import { resolveProviders, type RouteContext } from './routes/context.ts';
 import { nativeRoutes } from './routes/native.ts';
 import { opsRoutes } from './routes/ops.ts';
+import { universalRoutes } from './routes/universal.ts';
 import { kafkaTransport } from './telemetry/kafka.ts';
 import { DisabledRecordSink, KafkaRecordProducer, type RecordSink } from './telemetry/producer.ts';
 import { createUpstreamAgent } from './upstream/agent.ts';
+import { Resilience } from './upstream/resilience.ts';
 
 export interface Gateway {
   app: FastifyInstance;
@@ -92,10 +94,14 @@ export function buildGateway(config: Readonly<GatewayConfig>, deps: GatewayDeps 
     reply.code(404).send(new GatewayError('SWY_UNKNOWN_ROUTE', `${req.method} ${req.url.split('?')[0]}`).toJSON());
   });
 
-  const ctx: RouteContext = { config, logger, sink, agent, providers: resolveProviders(config), draining: () => draining };
+  const ctx: RouteContext = {
+    config, logger, sink, agent, providers: resolveProviders(config), draining: () => draining,
+    resilience: new Resilience(config.resilience), limits: config.limits,
+  };
   opsRoutes(app, ctx);
   nativeRoutes(app, ctx);
   compatChatRoutes(app, ctx);
+  universalRoutes(app, ctx);
 
   return {
     app,

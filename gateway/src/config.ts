@@ -14,16 +14,28 @@ const ProviderConfig = z.strictObject({
   api_key: z.string().optional(),
 });
 
+const Backoff = z.enum(['constant', 'linear', 'exponential']);
+
+/** Retry defaults of a gateway; cf-aig-max-attempts / -retry-delay / -backoff / -request-timeout override. */
+const RetryDefaults = z.strictObject({
+  max_attempts: z.int().min(1).max(5).default(1),
+  retry_delay_ms: z.int().min(0).max(5_000).default(250),
+  backoff: Backoff.default('exponential'),
+  /** Per try: ms until the upstream's response headers (cf-aig-request-timeout). */
+  request_timeout_ms: z.int().positive().default(60_000),
+  /** A Retry-After longer than this is not waited for: the request falls back or fails instead. */
+  retry_after_cap_ms: z.int().nonnegative().default(10_000),
+});
+
 const GatewaySettings = z.strictObject({
   /** Emit request/response records for this gateway (cf-aig-collect-log overrides per request). */
   collect_logs: z.boolean().default(true),
+  retry: RetryDefaults.prefault({}),
 });
 
 const Limits = z.strictObject({
   body_bytes: z.int().positive().default(10 * 1024 * 1024),
   response_bytes: z.int().positive().default(50 * 1024 * 1024),
-  /** Per upstream try: ms until the upstream's response headers. */
-  upstream_headers_timeout_ms: z.int().positive().default(60_000),
   /** Longest silence between two upstream body chunks. */
   upstream_idle_timeout_ms: z.int().positive().default(120_000),
   /** Client side: headers must arrive within this (slowloris), the whole request within the next. */
@@ -45,11 +57,21 @@ const Telemetry = z.strictObject({
   linger_ms: z.int().nonnegative().default(20),
 });
 
+/** Node-wide protection of upstreams: circuit breakers and the retry budget. */
+const Resilience = z.strictObject({
+  breaker_failure_threshold: z.int().positive().default(5),
+  breaker_cooldown_ms: z.int().positive().default(10_000),
+  /** Retries may add at most this fraction of the requests (plus the floor below). */
+  retry_budget_ratio: z.number().min(0).max(1).default(0.2),
+  retry_budget_min_per_second: z.number().nonnegative().default(1),
+});
+
 export const GatewayConfigSchema = z.strictObject({
   node_id: z.string().min(1).default(hostname()),
   listen: z.strictObject({ host: z.string().default('127.0.0.1'), port: z.int().min(0).max(65535).default(8787) }).prefault({}),
   limits: Limits.prefault({}),
   telemetry: Telemetry.prefault({}),
+  resilience: Resilience.prefault({}),
   providers: z.partialRecord(z.enum(PROVIDER_IDS), ProviderConfig),
   gateways: z
     .record(z.string().regex(GATEWAY_NAME, 'gateway names are lowercase letters, digits, - and _'), GatewaySettings)
@@ -58,6 +80,7 @@ export const GatewayConfigSchema = z.strictObject({
 
 export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;
 export type GatewaySettingsConfig = z.infer<typeof GatewaySettings>;
+export type BackoffName = z.infer<typeof Backoff>;
 
 /** What the gateway runs with when no config file is given: every provider, keys from env. */
 export function embeddedDefaults(env: NodeJS.ProcessEnv = process.env): unknown {

@@ -21,6 +21,7 @@ export const ERRORS = {
   SWY_REQUEST_TIMEOUT: { status: 408, retriable: true, message: 'the client did not send the request in time' },
   SWY_SHUTTING_DOWN: { status: 503, retriable: true, message: 'this gateway node is shutting down' },
   SWY_UPSTREAM_UNREACHABLE: { status: 502, retriable: true, message: 'the provider could not be reached' },
+  SWY_UPSTREAM_COOLDOWN: { status: 503, retriable: true, message: 'the provider failed repeatedly and is cooling down' },
   SWY_UPSTREAM_TIMEOUT: { status: 504, retriable: true, message: 'the provider did not answer in time' },
   SWY_UPSTREAM_INVALID_RESPONSE: { status: 502, retriable: true, message: 'the provider sent a response that could not be understood' },
   SWY_UPSTREAM_RESPONSE_TOO_LARGE: { status: 502, retriable: false, message: 'the provider response exceeds the configured limit' },
@@ -35,13 +36,16 @@ export class GatewayError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly retriable: boolean;
-  constructor(code: ErrorCode, detail?: string) {
+  /** Sent as Retry-After (seconds, rounded up) when set. */
+  retryAfterMs: number | undefined;
+  constructor(code: ErrorCode, detail?: string, retryAfterMs?: number) {
     const spec = ERRORS[code];
     super(detail ? `${spec.message}: ${detail}` : spec.message);
     this.name = 'GatewayError';
     this.code = code;
     this.status = spec.status;
     this.retriable = spec.retriable;
+    this.retryAfterMs = retryAfterMs;
   }
 
   toJSON(): { error: { code: ErrorCode; message: string } } {

@@ -7,6 +7,11 @@ export interface RequestOptions {
   /** undefined: the gateway's setting decides. */
   collectLog: boolean | undefined;
   customCost: { perIn: number; perOut: number } | undefined;
+  /** Retry overrides (cf-aig-max-attempts, -retry-delay, -backoff, -request-timeout); undefined: gateway default. */
+  maxAttempts?: number | undefined;
+  retryDelayMs?: number | undefined;
+  backoff?: 'constant' | 'linear' | 'exponential' | undefined;
+  requestTimeoutMs?: number | undefined;
 }
 
 const MAX_METADATA_ENTRIES = 5;
@@ -65,6 +70,20 @@ function parseCustomCost(value: string | undefined): RequestOptions['customCost'
   return { perIn: v.per_token_in, perOut: v.per_token_out };
 }
 
+function parseInt(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,10}$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new GatewayError('SWY_BAD_HEADER', `${name} must be an integer from ${min} to ${max}`);
+  }
+  return Number(value);
+}
+
+function parseBackoff(value: string | undefined): RequestOptions['backoff'] {
+  if (value === undefined) return undefined;
+  if (value === 'constant' || value === 'linear' || value === 'exponential') return value;
+  throw new GatewayError('SWY_BAD_HEADER', 'cf-aig-backoff must be constant, linear or exponential');
+}
+
 export function parseRequestOptions(headers: Headers): RequestOptions {
   const eventId = header(headers, 'cf-aig-event-id');
   if (eventId !== undefined && eventId.length > 256) throw new GatewayError('SWY_BAD_HEADER', 'cf-aig-event-id is longer than 256 characters');
@@ -73,5 +92,9 @@ export function parseRequestOptions(headers: Headers): RequestOptions {
     eventId: eventId ?? null,
     collectLog: parseBool('cf-aig-collect-log', header(headers, 'cf-aig-collect-log')),
     customCost: parseCustomCost(header(headers, 'cf-aig-custom-cost')),
+    maxAttempts: parseInt('cf-aig-max-attempts', header(headers, 'cf-aig-max-attempts'), 1, 5),
+    retryDelayMs: parseInt('cf-aig-retry-delay', header(headers, 'cf-aig-retry-delay'), 0, 5_000),
+    backoff: parseBackoff(header(headers, 'cf-aig-backoff')),
+    requestTimeoutMs: parseInt('cf-aig-request-timeout', header(headers, 'cf-aig-request-timeout'), 1, 600_000),
   };
 }

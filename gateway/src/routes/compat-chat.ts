@@ -6,6 +6,7 @@ import { GatewayError } from '../errors.ts';
 import { isObject } from '../providers/types.ts';
 import { Exchange } from '../telemetry/exchange.ts';
 import { forward } from '../upstream/proxy.ts';
+import { retrySettings } from './retry-settings.ts';
 import { objectBody } from './body.ts';
 import { gatewaySettings, providerRuntime, type RouteContext } from './context.ts';
 
@@ -43,13 +44,14 @@ export function compatChatRoutes(app: FastifyInstance, ctx: RouteContext): void 
       tokenId: null,
       requestBytes: raw.length,
     });
-    await forward(req, reply, {
+    await forward(req, reply, exchange, [{
       provider,
+      model,
       url: provider.baseUrl + upstream.path,
       body: JSON.stringify(upstream.body),
       stream: upstream.stream,
-      exchange,
+      retry: retrySettings(settings, options),
       shape: { kind: 'chat', translator: chat, model, includeUsage },
-    }, { agent: ctx.agent, logger: ctx.logger, limits: ctx.config.limits });
+    }], ctx);
   });
 }

@@ -6,6 +6,7 @@ import { GatewayError } from '../errors.ts';
 import { isProviderId, PROVIDERS } from '../providers/registry.ts';
 import type { ProviderRuntime } from '../upstream/proxy.ts';
 import type { RecordSink } from '../telemetry/producer.ts';
+import type { Resilience } from '../upstream/resilience.ts';
 
 export interface RouteContext {
   config: Readonly<GatewayConfig>;
@@ -15,6 +16,8 @@ export interface RouteContext {
   /** Configured providers, with base URL and key resolved. */
   providers: ReadonlyMap<string, ProviderRuntime>;
   draining: () => boolean;
+  resilience: Resilience;
+  limits: Readonly<GatewayConfig['limits']>;
 }
 
 export function resolveProviders(config: Readonly<GatewayConfig>): Map<string, ProviderRuntime> {

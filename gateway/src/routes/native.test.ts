@@ -70,20 +70,36 @@ describe('native OpenAI passthrough', () => {
     expect(rec).toMatchObject({ outcome: 'stream_truncated', error_code: 'SWY_UPSTREAM_STREAM_CUT' });
   });
 
-  it('relays an upstream error status and body as they are', async () => {
-    const res = await post('/v1/default/openai/chat/completions', chatBody, { 'x-mock-status': '429', 'x-mock-retry-after': '7' });
-    expect(res.status).toBe(429);
-    expect(res.headers.get('retry-after')).toBe('7');
-    const body = (await res.json()) as { error: { message: string } };
-    expect(body.error.message).toBeTruthy();
-    const rec = await t.sink.response(res.headers.get('cf-aig-log-id') as string);
-    expect(rec).toMatchObject({ outcome: 'upstream_error', status: 429, upstream_status: 429 });
-  });
-
   it('answers 502 upstream_invalid_response for a broken JSON body', async () => {
     const res = await post('/v1/default/openai/chat/completions', chatBody, { 'x-mock-invalid': 'json' });
     expect(res.status).toBe(502);
     expect(await res.json()).toMatchObject({ error: { code: 'SWY_UPSTREAM_INVALID_RESPONSE' } });
+  });
+});
+
+describe('upstream rate limits', () => {
+  it('relays a 429 with its body and Retry-After, then answers from cooldown without calling the upstream', async () => {
+    // Its own gateway: the cooldown this causes must not affect the other tests.
+    const own = await startTestGateway();
+    try {
+      const send = (headers: Record<string, string>) =>
+        fetch(`${own.url}/v1/default/openai/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(chatBody) });
+      const res = await send({ 'x-mock-status': '429', 'x-mock-retry-after': '7' });
+      expect(res.status).toBe(429);
+      expect(res.headers.get('retry-after')).toBe('7');
+      const body = (await res.json()) as { error: { message: string } };
+      expect(body.error.message).toBeTruthy();
+      const rec = await own.sink.response(res.headers.get('cf-aig-log-id') as string);
+      expect(rec).toMatchObject({ outcome: 'upstream_error', status: 429, upstream_status: 429 });
+      const calls = own.mock.stats.requests;
+      const cooled = await send({});
+      expect(cooled.status).toBe(503);
+      expect(await cooled.json()).toMatchObject({ error: { code: 'SWY_UPSTREAM_COOLDOWN' } });
+      expect(Number(cooled.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(own.mock.stats.requests).toBe(calls);
+    } finally {
+      await own.close();
+    }
   });
 });
 

@@ -4,11 +4,12 @@ import { parseRequestOptions } from '../controls/request-options.ts';
 import { GatewayError } from '../errors.ts';
 import { Exchange } from '../telemetry/exchange.ts';
 import { forward } from '../upstream/proxy.ts';
+import { retrySettings } from './retry-settings.ts';
 import { objectBody } from './body.ts';
 import { gatewaySettings, providerRuntime, type RouteContext } from './context.ts';
 
 /** Refuse paths that could climb out of the provider's base URL. */
-function safeNativePath(wildcard: string): string {
+export function safeNativePath(wildcard: string): string {
   const segments = wildcard.split('/');
   for (const seg of segments) {
     let decoded: string;
@@ -47,13 +48,14 @@ export function nativeRoutes(app: FastifyInstance, ctx: RouteContext): void {
       tokenId: null,
       requestBytes: raw.length,
     });
-    await forward(req, reply, {
+    await forward(req, reply, exchange, [{
       provider,
+      model: inspection.model,
       url: provider.baseUrl + path + (query >= 0 ? req.url.slice(query) : ''),
       body: inspection.body ? JSON.stringify(inspection.body) : raw,
       stream: inspection.stream,
-      exchange,
+      retry: retrySettings(settings, options),
       shape: { kind: 'native', hideEvent: inspection.hideEvent },
-    }, { agent: ctx.agent, logger: ctx.logger, limits: ctx.config.limits });
+    }], ctx);
   });
 }

@@ -43,6 +43,8 @@ export class Exchange {
   private firstByteHr: number | undefined;
   private done = false;
   attempts = 1;
+  /** Index of the plan (universal step) that answered, and its provider and model. */
+  step = 0;
   readonly s: ExchangeStart;
 
   constructor(start: ExchangeStart) {
@@ -66,6 +68,13 @@ export class Exchange {
       body: null,
     };
     start.sink.publish('request', record);
+  }
+
+  /** Record which plan is answering (fallback moves on to later ones). */
+  answeredBy(step: number, provider: string, model: string): void {
+    this.step = step;
+    this.s.provider = provider;
+    this.s.model = model;
   }
 
   /** Milliseconds since the request arrived. */
@@ -116,7 +125,7 @@ export class Exchange {
       ttft_ms: this.firstByteHr === undefined ? null : Math.round(this.firstByteHr - this.startHr),
       cache_status: 'BYPASS',
       attempts: this.attempts,
-      step: 0,
+      step: this.step,
       custom_cost_in: this.s.options.customCost?.perIn ?? null,
       custom_cost_out: this.s.options.customCost?.perOut ?? null,
       response_bytes: end.responseBytes ?? 0,

@@ -8,6 +8,8 @@ import type { ChatTranslator, ProviderAdapter } from '../providers/types.ts';
 import type { Exchange } from '../telemetry/exchange.ts';
 import { upstreamHeaders } from './headers.ts';
 import { relayStream, relayWhole } from './relay.ts';
+import { parseRetryAfter, retryDelayMs, type Backoff } from '../controls/backoff.ts';
+import type { Resilience } from './resilience.ts';
 import type { SseEvent } from './sse.ts';
 
 export interface ProviderRuntime {
@@ -20,19 +22,25 @@ export type ResponseShape =
   | { kind: 'native'; hideEvent?: ((ev: SseEvent) => boolean) | undefined }
   | { kind: 'chat'; translator: ChatTranslator; model: string; includeUsage: boolean };
 
+/** One upstream target: where to send what, how to shape the answer, how to retry. */
 export interface ForwardPlan {
   provider: ProviderRuntime;
+  /** Model sent upstream (for the records when this plan answers). */
+  model: string;
   url: string;
   body: Buffer | string;
   stream: boolean;
-  exchange: Exchange;
   shape: ResponseShape;
+  retry: RetrySettings;
+  /** Extra upstream headers (universal steps); they win over the client's. */
+  headers?: Record<string, string>;
 }
 
 export interface ForwardDeps {
   agent: Dispatcher;
   logger: Logger;
-  limits: { response_bytes: number; upstream_headers_timeout_ms: number; upstream_idle_timeout_ms: number };
+  resilience: Resilience;
+  limits: { response_bytes: number; upstream_idle_timeout_ms: number };
 }
 
 export function gatewayHeaders(ex: Exchange, preMs: number, upstreamMs?: number): Record<string, string> {
@@ -60,13 +68,103 @@ export function sendError(reply: FastifyReply, ex: Exchange | undefined, err: Ga
   ex?.finish({ status: err.status, outcome: upstreamStatus ? 'upstream_error' : 'gateway_error', errorCode: err.code, upstreamStatus });
   if (reply.sent || reply.raw.headersSent) return;
   if (ex) reply.headers({ 'cf-aig-log-id': ex.logId, 'cf-aig-request-id': ex.requestId });
+  if (err.retryAfterMs !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))));
   reply.code(err.status).send(err.toJSON());
 }
 
 
 
-export async function forward(req: FastifyRequest, reply: FastifyReply, plan: ForwardPlan, deps: ForwardDeps): Promise<void> {
-  const ex = plan.exchange;
+/** How one target (a plan) is retried. Resolved per request from gateway settings and cf-aig-* headers. */
+export interface RetrySettings {
+  maxAttempts: number;
+  retryDelayMs: number;
+  backoff: Backoff;
+  /** Per try: ms until the upstream's response headers. */
+  requestTimeoutMs: number;
+  /** Longest Retry-After we wait for; a longer one moves on (fallback) instead. */
+  retryAfterCapMs: number;
+}
+
+/** Statuses worth another try (or the next step): rate limited, or the upstream's own failure. */
+const RETRIABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+
+type Attempted =
+  | { kind: 'response'; upstream: Dispatcher.ResponseData; retriable: boolean }
+  | { kind: 'error'; error: GatewayError }
+  | { kind: 'client_closed' };
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new Error('aborted'));
+    const onAbort = () => { clearTimeout(t); reject(new Error('aborted')); };
+    const t = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * Call one target, retrying retriable failures within its settings, the node's retry budget and
+ * the target's circuit breaker. Never retries before a Retry-After time; a Retry-After over the cap
+ * ends the attempts (the caller may fall back). Returns the last response or error.
+ */
+async function attempt(req: FastifyRequest, plan: ForwardPlan, ex: Exchange, deps: ForwardDeps, signal: AbortSignal): Promise<Attempted> {
+  const breaker = deps.resilience.breaker(plan.provider);
+  const r = plan.retry;
+  let last: Attempted = { kind: 'error', error: new GatewayError('SWY_UPSTREAM_UNREACHABLE') };
+  for (let n = 1; n <= r.maxAttempts; n++) {
+    if (!breaker.allow()) {
+      if (last.kind === 'response') return last;
+      return { kind: 'error', error: new GatewayError('SWY_UPSTREAM_COOLDOWN', plan.provider.adapter.id, breaker.retryAfterMs() || undefined) };
+    }
+    ex.attempts++;
+    let retryAfterMs: number | undefined;
+    try {
+      const upstream = await request(plan.url, {
+        method: 'POST',
+        dispatcher: deps.agent,
+        headers: { ...upstreamHeaders(plan.provider.adapter, req.headers, plan.provider.apiKey), ...plan.headers },
+        body: plan.body,
+        signal,
+        headersTimeout: r.requestTimeoutMs,
+        bodyTimeout: deps.limits.upstream_idle_timeout_ms,
+      });
+      const retriable = RETRIABLE_STATUS.has(upstream.statusCode);
+      if (!retriable) {
+        breaker.success();
+        return { kind: 'response', upstream, retriable };
+      }
+      retryAfterMs = parseRetryAfter(header(upstream.headers['retry-after']), Date.now());
+      breaker.failure(retryAfterMs);
+      last = { kind: 'response', upstream, retriable };
+    } catch (err) {
+      if (signal.aborted) return { kind: 'client_closed' };
+      breaker.failure();
+      const c = classify(err, false);
+      last = { kind: 'error', error: new GatewayError(c.code === 'client_closed' ? 'SWY_UPSTREAM_UNREACHABLE' : c.code, c.detail) };
+    }
+    const more = n < r.maxAttempts && (retryAfterMs === undefined || retryAfterMs <= r.retryAfterCapMs) && deps.resilience.retryBudget.tryRetry();
+    if (!more) break;
+    if (last.kind === 'response') await last.upstream.body.dump().catch(() => undefined);
+    const delay = Math.max(retryDelayMs(n, { baseMs: r.retryDelayMs, backoff: r.backoff, maxMs: 30_000 }), retryAfterMs ?? 0);
+    try {
+      await sleep(delay, signal);
+    } catch {
+      return { kind: 'client_closed' };
+    }
+  }
+  return last;
+}
+
+function header(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/**
+ * Forward a request: try each plan in order (one for native and compat routes, the steps of a
+ * universal request), each with its own retries; a failure or a retriable status moves to the next
+ * plan; the first accepted answer is relayed (cf-aig-step says which plan answered).
+ */
+export async function forward(req: FastifyRequest, reply: FastifyReply, ex: Exchange, plans: ForwardPlan[], deps: ForwardDeps): Promise<void> {
   const abort = new AbortController();
   let clientGone = false;
   const onClose = () => {
@@ -76,37 +174,42 @@ export async function forward(req: FastifyRequest, reply: FastifyReply, plan: Fo
     }
   };
   reply.raw.on('close', onClose);
+  deps.resilience.retryBudget.onRequest();
   const preMs = ex.elapsed();
-  let upstream: Dispatcher.ResponseData;
-  try {
-    upstream = await request(plan.url, {
-      method: 'POST',
-      dispatcher: deps.agent,
-      headers: upstreamHeaders(plan.provider.adapter, req.headers, plan.provider.apiKey),
-      body: plan.body,
-      signal: abort.signal,
-      headersTimeout: deps.limits.upstream_headers_timeout_ms,
-      bodyTimeout: deps.limits.upstream_idle_timeout_ms,
-    });
-  } catch (err) {
+  ex.attempts = 0;
+  let outcome: Attempted = { kind: 'error', error: new GatewayError('SWY_UPSTREAM_UNREACHABLE') };
+  let plan = plans[0] as ForwardPlan;
+  for (let i = 0; i < plans.length; i++) {
+    plan = plans[i] as ForwardPlan;
+    ex.answeredBy(i, plan.provider.adapter.id, plan.model);
+    outcome = await attempt(req, plan, ex, deps, abort.signal);
+    if (outcome.kind === 'client_closed') break;
+    const accepted = outcome.kind === 'response' && outcome.upstream.statusCode < 400;
+    if (accepted || i === plans.length - 1) break;
+    // Moving on: release the failed answer's connection.
+    if (outcome.kind === 'response') await outcome.upstream.body.dump().catch(() => undefined);
+  }
+  if (outcome.kind === 'client_closed' || clientGone) {
     reply.raw.off('close', onClose);
-    const { code, detail } = classify(err, clientGone);
-    if (code === 'client_closed') {
-      ex.finish({ status: 0, outcome: 'client_closed' });
-      return;
-    }
-    deps.logger.warn({ logId: ex.logId, provider: plan.provider.adapter.id, code, detail }, 'upstream call failed');
-    sendError(reply, ex, new GatewayError(code, detail));
+    ex.finish({ status: 0, outcome: 'client_closed' });
     return;
   }
+  if (outcome.kind === 'error') {
+    reply.raw.off('close', onClose);
+    deps.logger.warn({ logId: ex.logId, provider: plan.provider.adapter.id, code: outcome.error.code }, 'upstream call failed');
+    sendError(reply, ex, outcome.error);
+    return;
+  }
+  const upstream = outcome.upstream;
   const upstreamMs = ex.elapsed() - preMs;
   const status = upstream.statusCode;
   const contentType = String(upstream.headers['content-type'] ?? '');
+  if (plans.length > 1) reply.header('cf-aig-step', String(ex.step));
   try {
     if (status >= 200 && status < 300 && plan.stream && contentType.includes('text/event-stream')) {
-      await relayStream(reply, plan, upstream, deps, preMs, upstreamMs);
+      await relayStream(reply, plan, ex, upstream, deps, preMs, upstreamMs);
     } else {
-      await relayWhole(reply, plan, upstream, deps, preMs, upstreamMs);
+      await relayWhole(reply, plan, ex, upstream, deps, preMs, upstreamMs);
     }
   } catch (err) {
     const { code, detail } = classify(err, clientGone);
@@ -119,4 +222,3 @@ export async function forward(req: FastifyRequest, reply: FastifyReply, plan: Fo
   // A client that left while we were reading: the record says so (usage is already in it if known).
   if (clientGone) ex.finish({ status: 0, outcome: 'client_closed', upstreamStatus: status });
 }
-

@@ -5,6 +5,7 @@ import type { Dispatcher } from 'undici';
 import { GatewayError, type ErrorCode } from '../errors.ts';
 import { openai } from '../providers/openai/adapter.ts';
 import { tryParse, type Json, type Usage } from '../providers/types.ts';
+import type { Exchange } from '../telemetry/exchange.ts';
 import { clientResponseHeaders } from './headers.ts';
 import { classify, gatewayHeaders, sendError, type ForwardDeps, type ForwardPlan } from './proxy.ts';
 import { SseParser } from './sse.ts';
@@ -31,8 +32,7 @@ function drained(res: FastifyReply['raw']): Promise<void> {
 }
 
 /** Non-streamed answers (and every upstream error): read whole (bounded), then send. */
-export async function relayWhole(reply: FastifyReply, plan: ForwardPlan, upstream: Dispatcher.ResponseData, deps: ForwardDeps, preMs: number, upstreamMs: number): Promise<void> {
-  const ex = plan.exchange;
+export async function relayWhole(reply: FastifyReply, plan: ForwardPlan, ex: Exchange, upstream: Dispatcher.ResponseData, deps: ForwardDeps, preMs: number, upstreamMs: number): Promise<void> {
   const status = upstream.statusCode;
   const raw = await readBounded(upstream.body, deps.limits.response_bytes);
   const ok = status >= 200 && status < 300;
@@ -55,8 +55,7 @@ export async function relayWhole(reply: FastifyReply, plan: ForwardPlan, upstrea
 }
 
 /** Streamed answers: relay event by event, never buffering the whole stream. */
-export async function relayStream(reply: FastifyReply, plan: ForwardPlan, upstream: Dispatcher.ResponseData, deps: ForwardDeps, preMs: number, upstreamMs: number): Promise<void> {
-  const ex = plan.exchange;
+export async function relayStream(reply: FastifyReply, plan: ForwardPlan, ex: Exchange, upstream: Dispatcher.ResponseData, deps: ForwardDeps, preMs: number, upstreamMs: number): Promise<void> {
   const adapter = plan.provider.adapter;
   const observer = adapter.observeStream();
   const parser = new SseParser();

@@ -1,0 +1,103 @@
+// POST /v1/{gateway}: the Universal endpoint. The body is an array of steps
+//   {provider, endpoint, headers?, query, config?: {requestTimeout, maxAttempts, retryDelay, backoff}}
+// tried in order; an error, a timeout or a retriable status moves to the next step. Header
+// precedence: step > request > gateway. The cf-aig-step response header says which step answered.
+import type { FastifyInstance } from 'fastify';
+import { parseRequestOptions, type RequestOptions } from '../controls/request-options.ts';
+import { GatewayError } from '../errors.ts';
+import { isObject, type Json, type JsonObject } from '../providers/types.ts';
+import { Exchange } from '../telemetry/exchange.ts';
+import { forward, type ForwardPlan } from '../upstream/proxy.ts';
+import type { JsonBody } from './body.ts';
+import { gatewaySettings, providerRuntime, type RouteContext } from './context.ts';
+import { safeNativePath } from './native.ts';
+import { retrySettings } from './retry-settings.ts';
+
+const MAX_STEPS = 10;
+const BACKOFFS = new Set(['constant', 'linear', 'exponential']);
+
+function stepHeaders(h: Json | undefined, i: number): Record<string, string> {
+  if (h === undefined) return {};
+  if (!isObject(h)) throw new GatewayError('SWY_BAD_REQUEST', `step ${i}: headers must be an object of strings`);
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(h)) {
+    const lower = name.toLowerCase();
+    if (typeof value !== 'string' || /[\r\n\0]/.test(value) || !/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(lower)) {
+      throw new GatewayError('SWY_BAD_REQUEST', `step ${i}: header ${JSON.stringify(name)} is not a valid header`);
+    }
+    if (lower === 'host' || lower === 'content-length' || lower.startsWith('cf-aig-')) continue;
+    out[lower] = value;
+  }
+  return out;
+}
+
+/** A step's config object, as cf-aig-* style overrides of the request's options. */
+function stepOptions(config: Json | undefined, base: RequestOptions, i: number): RequestOptions {
+  if (config === undefined) return base;
+  if (!isObject(config)) throw new GatewayError('SWY_BAD_REQUEST', `step ${i}: config must be an object`);
+  const int = (v: Json | undefined, name: string, min: number, max: number) => {
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+      throw new GatewayError('SWY_BAD_REQUEST', `step ${i}: config.${name} must be an integer from ${min} to ${max}`);
+    }
+    return v;
+  };
+  const backoff = config.backoff;
+  if (backoff !== undefined && (typeof backoff !== 'string' || !BACKOFFS.has(backoff))) {
+    throw new GatewayError('SWY_BAD_REQUEST', `step ${i}: config.backoff must be constant, linear or exponential`);
+  }
+  return {
+    ...base,
+    requestTimeoutMs: int(config.requestTimeout, 'requestTimeout', 1, 600_000) ?? base.requestTimeoutMs,
+    maxAttempts: int(config.maxAttempts, 'maxAttempts', 1, 5) ?? base.maxAttempts,
+    retryDelayMs: int(config.retryDelay, 'retryDelay', 0, 5_000) ?? base.retryDelayMs,
+    backoff: (backoff as RequestOptions['backoff']) ?? base.backoff,
+  };
+}
+
+export function universalRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  app.post<{ Params: { gateway: string } }>('/v1/:gateway', async (req, reply) => {
+    const settings = gatewaySettings(ctx, req.params.gateway);
+    const options = parseRequestOptions(req.headers);
+    const body = req.body as JsonBody | undefined;
+    if (!body || !Array.isArray(body.json)) throw new GatewayError('SWY_BAD_REQUEST', 'the body must be a JSON array of steps');
+    const steps = body.json as Json[];
+    if (steps.length === 0 || steps.length > MAX_STEPS) throw new GatewayError('SWY_BAD_REQUEST', `1 to ${MAX_STEPS} steps are allowed`);
+    const plans: ForwardPlan[] = steps.map((step, i) => {
+      if (!isObject(step)) throw new GatewayError('SWY_BAD_REQUEST', `step ${i} must be an object`);
+      if (typeof step.provider !== 'string' || typeof step.endpoint !== 'string' || !isObject(step.query)) {
+        throw new GatewayError('SWY_BAD_REQUEST', `step ${i} needs provider (string), endpoint (string) and query (object)`);
+      }
+      const provider = providerRuntime(ctx, step.provider);
+      const path = safeNativePath(step.endpoint.replace(/^\/+/, ''));
+      const query = step.query as JsonObject;
+      const inspection = provider.adapter.inspectNative(path, query);
+      return {
+        provider,
+        model: inspection.model,
+        url: provider.baseUrl + path,
+        body: JSON.stringify(inspection.body ?? query),
+        stream: inspection.stream,
+        shape: { kind: 'native', hideEvent: inspection.hideEvent },
+        retry: retrySettings(settings, stepOptions(step.config, options, i)),
+        headers: stepHeaders(step.headers, i),
+      };
+    });
+    const first = plans[0] as ForwardPlan;
+    const exchange = new Exchange({
+      sink: ctx.sink,
+      collect: options.collectLog ?? settings.collect_logs,
+      nodeId: ctx.config.node_id,
+      gateway: req.params.gateway,
+      route: 'universal',
+      provider: first.provider.adapter.id,
+      model: first.model,
+      path: new URL(first.url).pathname,
+      stream: first.stream,
+      options,
+      tokenId: null,
+      requestBytes: body.raw.length,
+    });
+    await forward(req, reply, exchange, plans, ctx);
+  });
+}
