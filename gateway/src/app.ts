@@ -12,6 +12,7 @@ import { opsRoutes } from './routes/ops.ts';
 import { universalRoutes } from './routes/universal.ts';
 import { kafkaTransport } from './telemetry/kafka.ts';
 import { DisabledRecordSink, KafkaRecordProducer, type RecordSink } from './telemetry/producer.ts';
+import { Spool } from './telemetry/spool.ts';
 import { createUpstreamAgent } from './upstream/agent.ts';
 import { Resilience } from './upstream/resilience.ts';
 
@@ -51,6 +52,16 @@ export function buildGateway(config: Readonly<GatewayConfig>, deps: GatewayDeps 
           queueMax: config.telemetry.queue_max_records,
           batchMax: config.telemetry.batch_max_records,
           lingerMs: config.telemetry.linger_ms,
+          ...(config.telemetry.spool.enabled
+            ? {
+                spool: new Spool({
+                  dir: config.telemetry.spool.dir,
+                  maxBytes: config.telemetry.spool.max_bytes,
+                  fsync: config.telemetry.spool.fsync,
+                  fsyncIntervalMs: config.telemetry.spool.fsync_interval_ms,
+                }),
+              }
+            : {}),
         })
       : new DisabledRecordSink());
   const agent = deps.agent ?? createUpstreamAgent();

@@ -49,8 +49,18 @@ const Kafka = z.strictObject({
   topic: z.string().default(TOPICS.records),
 });
 
+/** The durable overflow for records Kafka cannot take now (see telemetry/spool.ts for the fsync policy). */
+const SpoolConfig = z.strictObject({
+  enabled: z.boolean().default(true),
+  dir: z.string().min(1).default('.switchyard/spool'),
+  max_bytes: z.int().positive().default(1024 * 1024 * 1024),
+  fsync: z.enum(['always', 'interval', 'never']).default('interval'),
+  fsync_interval_ms: z.int().positive().default(100),
+});
+
 const Telemetry = z.strictObject({
   kafka: Kafka.optional(),
+  spool: SpoolConfig.prefault({}),
   /** Records held in memory while Kafka is slow or away; beyond this they are dropped and counted. */
   queue_max_records: z.int().positive().default(100_000),
   batch_max_records: z.int().positive().default(1_000),

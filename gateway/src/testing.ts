@@ -14,7 +14,7 @@ export class CapturingSink implements RecordSink {
     else this.responses.push(record as ResponseRecord);
   }
   stats(): ProducerStats {
-    return { queued: 0, published: this.requests.length + this.responses.length, droppedQueueFull: 0, droppedSendFailed: 0, droppedInvalid: 0, sendErrors: 0, connected: true };
+    return { queued: 0, published: this.requests.length + this.responses.length, spooled: 0, spoolBytes: 0, droppedSpoolFull: 0, droppedQueueFull: 0, droppedSendFailed: 0, droppedInvalid: 0, sendErrors: 0, connected: true };
   }
   async close(): Promise<void> {}
   /** Wait until the response record of `logId` arrives (it is emitted when the response ends). */

@@ -57,7 +57,15 @@ interface Counter {
   start: number;
   curr: number;
   prev: number;
+  /** When this counter last moved to the recent end of the map (see RECENCY_MS). */
+  seen: number;
 }
+
+/**
+ * Recency is refreshed at most once per this many ms per key: a Map delete + re-insert on every
+ * check doubled the check's cost, and eviction order only needs to be right to about a second.
+ */
+const RECENCY_MS = 1000;
 
 const ADMITTED: Admission = Object.freeze({ ok: true as const });
 
@@ -90,7 +98,7 @@ class RuleCounters {
   private readonly w: number;
   private readonly limit: number;
   private readonly maxKeys: number;
-  /** Map order is recency order: get() re-inserts, so the first key is the least recently used. */
+  /** Map order is recency order (to RECENCY_MS): the first key is the least recently used. */
   private readonly counters = new Map<string, Counter>();
 
   constructor(rule: RateLimitRule, maxKeys: number) {
@@ -110,13 +118,17 @@ class RuleCounters {
   get(value: string, now: number): Counter {
     let c = this.counters.get(value);
     if (c === undefined) {
-      c = { start: now - (now % this.w), curr: 0, prev: 0 };
+      c = { start: now - (now % this.w), curr: 0, prev: 0, seen: now };
       if (this.counters.size >= this.maxKeys) this.counters.delete(this.counters.keys().next().value!);
-    } else {
-      this.counters.delete(value);
-      this.roll(c, now);
+      this.counters.set(value, c);
+      return c;
     }
-    this.counters.set(value, c);
+    this.roll(c, now);
+    if (now - c.seen >= RECENCY_MS) {
+      this.counters.delete(value);
+      this.counters.set(value, c);
+      c.seen = now;
+    }
     return c;
   }
 

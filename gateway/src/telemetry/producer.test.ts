@@ -3,6 +3,10 @@ import { createLogger, RecordCodec, type RequestRecord } from '@switchyard/schem
 import type { OutgoingMessage, RecordTransport } from './kafka.ts';
 import { kafkaTransport } from './kafka.ts';
 import { KafkaRecordProducer } from './producer.ts';
+import { Spool } from './spool.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startTestGateway } from '../testing.ts';
 
 const logger = createLogger('producer-test', { level: 'silent' });
@@ -68,6 +72,55 @@ describe('KafkaRecordProducer', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(p.stats().published).toBe(5);
     await p.close();
+  });
+});
+
+describe('KafkaRecordProducer with a spool', () => {
+  const spoolIn = (dir: string, maxBytes = 10_000_000) => new Spool({ dir, maxBytes, fsync: 'never' });
+
+  it('spools while Kafka is away and replays everything in order when it returns', async () => {
+    const transport = new MemoryTransport();
+    transport.failing = true;
+    const dir = mkdtempSync(join(tmpdir(), 'prod-spool-'));
+    const p = new KafkaRecordProducer({ transport, topic: 't', codec: new RecordCodec(), logger, queueMax: 5, batchMax: 4, lingerMs: 1, reconnectMs: 20, spool: spoolIn(dir) });
+    for (let i = 0; i < 30; i++) p.publish('request', requestRecord(i));
+    await new Promise((r) => setTimeout(r, 60));
+    expect(p.stats().published).toBe(0);
+    expect(p.stats().spooled).toBe(30);
+    transport.failing = false;
+    for (let i = 30; i < 35; i++) p.publish('request', requestRecord(i));
+    await new Promise((r) => setTimeout(r, 200));
+    await p.close();
+    expect(transport.batches.flat().map((m) => m.key)).toEqual(Array.from({ length: 35 }, (_, i) => `log-${i}`));
+    expect(p.stats()).toMatchObject({ published: 35, droppedQueueFull: 0, droppedSendFailed: 0, droppedSpoolFull: 0 });
+  });
+
+  it('counts exactly what the full spool could not take', async () => {
+    const transport = new MemoryTransport();
+    transport.failing = true;
+    const p = new KafkaRecordProducer({ transport, topic: 't', codec: new RecordCodec(), logger, queueMax: 2, batchMax: 2, lingerMs: 1, reconnectMs: 10_000, spool: spoolIn(mkdtempSync(join(tmpdir(), 'prod-spool-')), 2_000) });
+    for (let i = 0; i < 100; i++) p.publish('request', requestRecord(i));
+    await new Promise((r) => setTimeout(r, 30));
+    const s = p.stats();
+    expect(s.droppedSpoolFull).toBeGreaterThan(0);
+    expect(s.spooled + s.droppedSpoolFull + s.queued).toBe(100);
+    await p.close(10);
+  });
+
+  it('keeps what it could not send at shutdown in the spool, and a restarted producer replays it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'prod-spool-'));
+    const down = new MemoryTransport();
+    down.failing = true;
+    const first = new KafkaRecordProducer({ transport: down, topic: 't', codec: new RecordCodec(), logger, queueMax: 100, batchMax: 10, lingerMs: 1_000, reconnectMs: 10_000, spool: spoolIn(dir) });
+    for (let i = 0; i < 12; i++) first.publish('request', requestRecord(i));
+    await first.close(50);
+    expect(first.stats().spooled).toBe(12);
+    const up = new MemoryTransport();
+    const second = new KafkaRecordProducer({ transport: up, topic: 't', codec: new RecordCodec(), logger, queueMax: 100, batchMax: 10, lingerMs: 1, spool: spoolIn(dir) });
+    second.publish('request', requestRecord(12));
+    await new Promise((r) => setTimeout(r, 100));
+    await second.close();
+    expect(up.batches.flat().map((m) => m.key)).toEqual(Array.from({ length: 13 }, (_, i) => `log-${i}`));
   });
 });
 

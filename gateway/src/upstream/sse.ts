@@ -2,17 +2,31 @@
 // because the proxy needs each event's exact raw bytes (to forward them unchanged, or drop one)
 // alongside its parsed fields, and works on Buffers chunk by chunk without re-encoding the stream.
 
-export interface SseEvent {
-  /** The `event:` field, or undefined for the default "message" type. */
+/**
+ * One event of an upstream stream, whatever its framing: an SSE event (parsed here), an NDJSON line
+ * or an AWS event-stream message (decoded by the provider that speaks them; see providers/).
+ */
+export interface StreamEvent {
+  /** SSE `event:` field / event-stream `:event-type` (or `:exception-type`); undefined otherwise. */
   event: string | undefined;
-  /** The `data:` lines joined with "\n". */
+  /** The payload as text: SSE `data:` lines joined with "\n", an NDJSON line, a message's JSON. */
   data: string;
-  /** The event's exact text including its terminating blank line, for pass-through. */
+  /** The event's exact bytes as received (SSE: its text including the blank line), for pass-through. */
+  raw: string | Uint8Array;
+}
+
+/** A stream framing's decoder: push() chunks as they arrive, get the complete events they finish. */
+export interface StreamDecoder {
+  push(chunk: Uint8Array): StreamEvent[];
+}
+
+/** An SSE event: its raw form is always text. */
+export interface SseEvent extends StreamEvent {
   raw: string;
 }
 
 /** Incremental parser: push() chunks as they arrive, get the complete events they finish. */
-export class SseParser {
+export class SseParser implements StreamDecoder {
   private buffer = '';
   private readonly decoder = new TextDecoder('utf-8');
   /** Upper bound on one event's size, so a stream without blank lines cannot grow memory. */
