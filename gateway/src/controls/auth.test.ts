@@ -56,7 +56,7 @@ describe('TokenStore.verify', () => {
   it('compares against every stored digest whichever token matches, or none (no early exit)', () => {
     const many: TokenConfig[] = Array.from({ length: 50 }, (_, i) => ({ id: `t${i}`, sha256: hashToken(`secret-${i}`), revoked: i === 7 }));
     const seen: number[][] = [];
-    let lengths = new Set<number>();
+    const lengths = new Set<number>();
     const counting = new TokenStore(many, {
       compare: (a, b) => {
         seen[seen.length - 1]!.push(1);
@@ -74,7 +74,6 @@ describe('TokenStore.verify', () => {
     expect(comparisons).toEqual([0, 50, 50, 50, 50, 50, 50]);
     // Every comparison is between two 32-byte digests: the presented length never reaches compare().
     expect([...lengths]).toEqual([32]);
-    lengths = new Set();
   });
 });
 

@@ -1,6 +1,6 @@
 // Local rate limiting: fixed or sliding windows over requests or tokens, scoped per gateway, token,
-// provider, model or metadata value. Checked on every request, so admit() does no JSON, no I/O and
-// allocates nothing on the admit path beyond an occasional new counter.
+// provider, model or metadata value. Checked on every request, so admit() does no JSON and no I/O,
+// and allocates only a new counter for a new scope value (and the "provider/model" key string).
 //
 // HOW LIMITS COMPOSE ACROSS NODES (copy for docs/rate-limits.md)
 // --------------------------------------------------------------

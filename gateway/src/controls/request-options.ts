@@ -1,5 +1,6 @@
 // The cf-aig-* request headers that every route understands, parsed once per request.
 import { GatewayError } from '../errors.ts';
+import type { Backoff } from './backoff.ts';
 
 export interface RequestOptions {
   metadata: Record<string, string>;
@@ -10,8 +11,21 @@ export interface RequestOptions {
   /** Retry overrides (cf-aig-max-attempts, -retry-delay, -backoff, -request-timeout); undefined: gateway default. */
   maxAttempts?: number | undefined;
   retryDelayMs?: number | undefined;
-  backoff?: 'constant' | 'linear' | 'exponential' | undefined;
+  backoff?: Backoff | undefined;
   requestTimeoutMs?: number | undefined;
+  /** cf-aig-skip-cache: neither read nor write the cache for this request. */
+  skipCache?: boolean;
+  /** cf-aig-cache-ttl in ms (the header is seconds); the cache clamps it to its configured bounds. */
+  cacheTtlMs?: number | undefined;
+  /** cf-aig-cache-key: replaces path + body in the cache key. */
+  cacheKey?: string | undefined;
+  /**
+   * cf-aig-authorization as sent ("Bearer <token>"; auth.ts bearer() extracts the secret).
+   * Non-enumerable on purpose: JSON.stringify, pino, util.inspect and object spreads do not see it,
+   * so logging the options can never leak a gateway token. A spread copy ({...options}) therefore
+   * has no authorization: verify the token on the object parseRequestOptions returned.
+   */
+  readonly authorization?: string | undefined;
 }
 
 const MAX_METADATA_ENTRIES = 5;
@@ -70,6 +84,7 @@ function parseCustomCost(value: string | undefined): RequestOptions['customCost'
   return { perIn: v.per_token_in, perOut: v.per_token_out };
 }
 
+/** A decimal integer in [min, max]: no sign, exponent, fraction or spaces. undefined when absent. */
 function parseInt(name: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d{1,10}$/.test(value) || Number(value) < min || Number(value) > max) {
@@ -78,7 +93,42 @@ function parseInt(name: string, value: string | undefined, min: number, max: num
   return Number(value);
 }
 
-function parseBackoff(value: string | undefined): RequestOptions['backoff'] {
+export const MAX_ATTEMPTS = 5;
+export const MAX_RETRY_DELAY_MS = 5_000;
+export const MAX_REQUEST_TIMEOUT_MS = 600_000;
+export const MAX_CACHE_KEY_LENGTH = 256;
+
+export function parseSkipCache(value: string | undefined): boolean {
+  return parseBool('cf-aig-skip-cache', value) ?? false;
+}
+
+/** Whole seconds ≥ 0 → ms. No tighter upper bound here: the cache clamps to its configured maximum. */
+export function parseCacheTtl(value: string | undefined): number | undefined {
+  const s = parseInt('cf-aig-cache-ttl', value, 0, 9_999_999_999);
+  return s === undefined ? undefined : s * 1000;
+}
+
+export function parseCacheKey(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.length === 0 || value.length > MAX_CACHE_KEY_LENGTH) {
+    throw new GatewayError('SWY_BAD_HEADER', `cf-aig-cache-key must be 1 to ${MAX_CACHE_KEY_LENGTH} characters`);
+  }
+  return value;
+}
+
+export function parseRequestTimeout(value: string | undefined): number | undefined {
+  return parseInt('cf-aig-request-timeout', value, 1, MAX_REQUEST_TIMEOUT_MS);
+}
+
+export function parseMaxAttempts(value: string | undefined): number | undefined {
+  return parseInt('cf-aig-max-attempts', value, 1, MAX_ATTEMPTS);
+}
+
+export function parseRetryDelay(value: string | undefined): number | undefined {
+  return parseInt('cf-aig-retry-delay', value, 0, MAX_RETRY_DELAY_MS);
+}
+
+export function parseBackoff(value: string | undefined): Backoff | undefined {
   if (value === undefined) return undefined;
   if (value === 'constant' || value === 'linear' || value === 'exponential') return value;
   throw new GatewayError('SWY_BAD_HEADER', 'cf-aig-backoff must be constant, linear or exponential');
@@ -87,14 +137,18 @@ function parseBackoff(value: string | undefined): RequestOptions['backoff'] {
 export function parseRequestOptions(headers: Headers): RequestOptions {
   const eventId = header(headers, 'cf-aig-event-id');
   if (eventId !== undefined && eventId.length > 256) throw new GatewayError('SWY_BAD_HEADER', 'cf-aig-event-id is longer than 256 characters');
-  return {
+  const options: RequestOptions = {
     metadata: parseMetadata(header(headers, 'cf-aig-metadata')),
     eventId: eventId ?? null,
     collectLog: parseBool('cf-aig-collect-log', header(headers, 'cf-aig-collect-log')),
     customCost: parseCustomCost(header(headers, 'cf-aig-custom-cost')),
-    maxAttempts: parseInt('cf-aig-max-attempts', header(headers, 'cf-aig-max-attempts'), 1, 5),
-    retryDelayMs: parseInt('cf-aig-retry-delay', header(headers, 'cf-aig-retry-delay'), 0, 5_000),
+    maxAttempts: parseMaxAttempts(header(headers, 'cf-aig-max-attempts')),
+    retryDelayMs: parseRetryDelay(header(headers, 'cf-aig-retry-delay')),
     backoff: parseBackoff(header(headers, 'cf-aig-backoff')),
-    requestTimeoutMs: parseInt('cf-aig-request-timeout', header(headers, 'cf-aig-request-timeout'), 1, 600_000),
+    requestTimeoutMs: parseRequestTimeout(header(headers, 'cf-aig-request-timeout')),
+    skipCache: parseSkipCache(header(headers, 'cf-aig-skip-cache')),
+    cacheTtlMs: parseCacheTtl(header(headers, 'cf-aig-cache-ttl')),
+    cacheKey: parseCacheKey(header(headers, 'cf-aig-cache-key')),
   };
+  return Object.defineProperty(options, 'authorization', { value: header(headers, 'cf-aig-authorization'), enumerable: false });
 }
