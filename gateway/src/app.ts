@@ -1,11 +1,15 @@
 // Builds the gateway server without listening (tests use inject() or listen on port 0).
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { createLogger, RecordCodec, type Logger } from '@switchyard/schemas';
+import { createLogger, PriceCatalog, RecordCodec, type Logger } from '@switchyard/schemas';
+import { registerAuthHook } from './controls/auth-hook.ts';
+import { buildGatewayControls, type GatewayControls } from './controls/gateway-controls.ts';
 import type { Dispatcher } from 'undici';
 import type { GatewayConfig } from './config.ts';
 import { GatewayError, isGatewayError, type ErrorCode } from './errors.ts';
 import { registerJsonBody } from './routes/body.ts';
 import { compatChatRoutes } from './routes/compat-chat.ts';
+import { compatEmbeddingsRoutes } from './routes/compat-embeddings.ts';
+import { compatMessagesRoutes } from './routes/compat-messages.ts';
 import { resolveProviders, type RouteContext } from './routes/context.ts';
 import { nativeRoutes } from './routes/native.ts';
 import { opsRoutes } from './routes/ops.ts';
@@ -25,6 +29,7 @@ export interface Gateway {
 
 export interface GatewayDeps {
   logger?: Logger;
+  catalog?: PriceCatalog;
   sink?: RecordSink;
   agent?: Dispatcher;
 }
@@ -105,13 +110,19 @@ export function buildGateway(config: Readonly<GatewayConfig>, deps: GatewayDeps 
     reply.code(404).send(new GatewayError('SWY_UNKNOWN_ROUTE', `${req.method} ${req.url.split('?')[0]}`).toJSON());
   });
 
+  const controls = new Map(Object.entries(config.gateways).map(([name, g]) => [name, buildGatewayControls(g)]));
+  registerAuthHook(app, (name) => controls.get(name));
   const ctx: RouteContext = {
     config, logger, sink, agent, providers: resolveProviders(config), draining: () => draining,
     resilience: new Resilience(config.resilience), limits: config.limits,
+    catalog: deps.catalog ?? PriceCatalog.load(),
+    controls: (name) => controls.get(name) as GatewayControls,
   };
   opsRoutes(app, ctx);
   nativeRoutes(app, ctx);
   compatChatRoutes(app, ctx);
+  compatMessagesRoutes(app, ctx);
+  compatEmbeddingsRoutes(app, ctx);
   universalRoutes(app, ctx);
 
   return {

@@ -3,16 +3,9 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { loadConfig, TOPICS } from '@switchyard/schemas';
-import { PROVIDER_IDS } from './providers/registry.ts';
+import { ProvidersConfigSchema } from './providers/config.ts';
 
 const GATEWAY_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-
-const ProviderConfig = z.strictObject({
-  /** Upstream base URL (from config only, never from a request). Defaults to the provider's public API. */
-  base_url: z.url({ protocol: /^https?$/ }).optional(),
-  /** Stored provider key; empty means the client's own key header is forwarded. */
-  api_key: z.string().optional(),
-});
 
 const Backoff = z.enum(['constant', 'linear', 'exponential']);
 
@@ -27,10 +20,67 @@ const RetryDefaults = z.strictObject({
   retry_after_cap_ms: z.int().nonnegative().default(10_000),
 });
 
+const GatewayToken = z.strictObject({
+  id: z.string().min(1),
+  /** sha256 hex of the secret (node gateway/src/controls/hash-token.ts <secret>); secrets are never stored. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/i),
+  /** Allow-list of "provider/model", "provider/*" or "*"; absent = every model. */
+  models: z.array(z.string().min(1)).optional(),
+  revoked: z.boolean().optional(),
+});
+
+const Auth = z.strictObject({
+  /** When true, every request needs cf-aig-authorization: Bearer <token>. */
+  required: z.boolean().default(false),
+  tokens: z.array(GatewayToken).default([]),
+});
+
+const RateLimitRule = z
+  .strictObject({
+    id: z.string().min(1),
+    scope: z.enum(['gateway', 'token', 'provider', 'model', 'metadata']),
+    metadata_key: z.string().min(1).optional(),
+    kind: z.enum(['requests', 'tokens']).default('requests'),
+    limit: z.number().nonnegative(),
+    window_ms: z.int().positive(),
+    technique: z.enum(['fixed', 'sliding']).default('sliding'),
+  })
+  .refine((r) => r.scope !== 'metadata' || r.metadata_key !== undefined, 'metadata rules need metadata_key');
+
+const BudgetRule = z
+  .strictObject({
+    id: z.string().min(1),
+    scope: z.enum(['gateway', 'provider', 'model', 'metadata']),
+    metadata_key: z.string().min(1).optional(),
+    /** Only this scope value ("provider/model" for model rules); absent = each value separately. */
+    match: z.string().min(1).optional(),
+    limit_usd: z.number().nonnegative(),
+    window_ms: z.int().positive(),
+  })
+  .refine((r) => r.scope !== 'metadata' || r.metadata_key !== undefined, 'metadata rules need metadata_key');
+
+const Cache = z.strictObject({
+  enabled: z.boolean().default(false),
+  max_bytes: z.int().positive().default(256 * 1024 * 1024),
+  max_entry_bytes: z.int().positive().default(8 * 1024 * 1024),
+  /** cf-aig-cache-ttl (seconds) is clamped into [min_ttl_s, max_ttl_s]; Cloudflare's bounds by default. */
+  default_ttl_s: z.int().positive().default(300),
+  min_ttl_s: z.int().positive().default(60),
+  max_ttl_s: z.int().positive().default(30 * 24 * 3600),
+});
+
 const GatewaySettings = z.strictObject({
   /** Emit request/response records for this gateway (cf-aig-collect-log overrides per request). */
   collect_logs: z.boolean().default(true),
   retry: RetryDefaults.prefault({}),
+  auth: Auth.prefault({}),
+  cache: Cache.prefault({}),
+  rate_limits: z.array(RateLimitRule).default([]),
+  budgets: z.strictObject({
+    /** Output tokens assumed for the reservation when a request names no max_tokens. */
+    default_output_tokens: z.int().positive().default(1024),
+    rules: z.array(BudgetRule).default([]),
+  }).prefault({}),
 });
 
 const Limits = z.strictObject({
@@ -82,7 +132,8 @@ export const GatewayConfigSchema = z.strictObject({
   limits: Limits.prefault({}),
   telemetry: Telemetry.prefault({}),
   resilience: Resilience.prefault({}),
-  providers: z.partialRecord(z.enum(PROVIDER_IDS), ProviderConfig),
+  /** Each provider's own config (see providers/config.ts), custom providers under `custom`. */
+  providers: ProvidersConfigSchema,
   gateways: z
     .record(z.string().regex(GATEWAY_NAME, 'gateway names are lowercase letters, digits, - and _'), GatewaySettings)
     .refine((g) => Object.keys(g).length > 0, 'at least one gateway is required'),

@@ -2,6 +2,7 @@
 import type { MockBehaviour } from './behaviour.ts';
 import type { Reply, SseFrames } from './reply.ts';
 import { nextId } from './reply.ts';
+import { toolCallFor } from './tools.ts';
 import { anthropicUsageFor, replyPlanFor } from './usage.ts';
 
 function event(type: string, data: object): string {
@@ -11,7 +12,16 @@ function event(type: string, data: object): string {
 export function anthropicMessagesReply(body: Record<string, unknown>, b: MockBehaviour): Reply {
   const model = typeof body.model === 'string' ? body.model : 'unknown';
   const plan = replyPlanFor(body, b.chunks);
-  const stopReason = plan.truncated ? 'max_tokens' : 'end_turn';
+  const tool = toolCallFor(body, b);
+  const stopReason = plan.truncated ? 'max_tokens' : tool ? 'tool_use' : 'end_turn';
+  const toolId = 'toolu_mock' + nextId('');
+  const toolEvents = tool
+    ? [
+        event('content_block_start', { type: 'content_block_start', index: 1, content_block: { type: 'tool_use', id: toolId, name: tool.name, input: {} } }),
+        ...tool.pieces.map((partial_json) => event('content_block_delta', { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json } })),
+        event('content_block_stop', { type: 'content_block_stop', index: 1 }),
+      ]
+    : [];
   const id = nextId('msg_');
   const usage = anthropicUsageFor(body, b);
 
@@ -23,7 +33,10 @@ export function anthropicMessagesReply(body: Record<string, unknown>, b: MockBeh
         type: 'message',
         role: 'assistant',
         model,
-        content: [{ type: 'text', text: plan.chunks.join('') }],
+        content: [
+          { type: 'text', text: plan.chunks.join('') },
+          ...(tool ? [{ type: 'tool_use', id: toolId, name: tool.name, input: JSON.parse(tool.args) as unknown }] : []),
+        ],
         stop_reason: stopReason,
         stop_sequence: null,
         usage,
@@ -53,6 +66,7 @@ export function anthropicMessagesReply(body: Record<string, unknown>, b: MockBeh
       ),
       tail: [
         event('content_block_stop', { type: 'content_block_stop', index: 0 }),
+        ...toolEvents,
         event('message_delta', {
           type: 'message_delta',
           delta: { stop_reason: stopReason, stop_sequence: null },

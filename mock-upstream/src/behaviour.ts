@@ -14,6 +14,7 @@ export const MOCK_HEADERS = {
   reasoningTokens: 'x-mock-reasoning-tokens',
   invalid: 'x-mock-invalid',
   echoKey: 'x-mock-echo-key',
+  toolCall: 'x-mock-tool-call',
 } as const;
 
 export interface MockDefaults {
@@ -34,6 +35,8 @@ export interface MockBehaviour extends Required<MockUsageOptions> {
   cutAfter: number | 'before-headers' | undefined;
   invalid: 'json' | 'sse' | undefined;
   echoKey: boolean;
+  /** JSON arguments: the reply also calls the request's first tool with them. */
+  toolCall: string | undefined;
 }
 
 /** A malformed x-mock-* header: answered with 400, because it is a bug in the test that sent it. */
@@ -81,6 +84,17 @@ export function behaviourFromHeaders(headers: IncomingHttpHeaders, defaults: Moc
     throw new MockHeaderError(MOCK_HEADERS.invalid, invalidRaw);
   }
 
+  const toolRaw = one(headers, MOCK_HEADERS.toolCall);
+  if (toolRaw !== undefined) {
+    let args: unknown;
+    try {
+      args = JSON.parse(toolRaw);
+    } catch {
+      throw new MockHeaderError(MOCK_HEADERS.toolCall, toolRaw);
+    }
+    if (args === null || typeof args !== 'object' || Array.isArray(args)) throw new MockHeaderError(MOCK_HEADERS.toolCall, toolRaw);
+  }
+
   const echoRaw = one(headers, MOCK_HEADERS.echoKey);
   return {
     latencyMs: nonNegativeInt(headers, MOCK_HEADERS.latencyMs, defaults.latencyMs, 600_000),
@@ -94,5 +108,6 @@ export function behaviourFromHeaders(headers: IncomingHttpHeaders, defaults: Moc
     reasoningTokens: nonNegativeInt(headers, MOCK_HEADERS.reasoningTokens, 0),
     invalid: invalidRaw,
     echoKey: echoRaw !== undefined && echoRaw !== '0' && echoRaw !== 'false',
+    toolCall: toolRaw,
   };
 }

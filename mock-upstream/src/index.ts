@@ -14,3 +14,5 @@ export {
   replyPlanFor,
 } from './usage.ts';
 export type { AnthropicUsage, MockRoute, MockUsageOptions, OpenAIChatUsage, OpenAIEmbeddingsUsage, ReplyPlan } from './usage.ts';
+export { startReplayUpstream } from './replay.ts';
+export type { ReplayedRequest, ReplayResponse, ReplayUpstream } from './replay.ts';

@@ -2,6 +2,7 @@
 import type { MockBehaviour } from './behaviour.ts';
 import type { Reply, SseFrames } from './reply.ts';
 import { nextId } from './reply.ts';
+import { toolCallFor } from './tools.ts';
 import { openaiChatUsageFor, openaiEmbeddingsUsageFor, replyPlanFor } from './usage.ts';
 
 const FINGERPRINT = 'fp_mock';
@@ -14,7 +15,9 @@ export function openaiChatReply(body: Record<string, unknown>, b: MockBehaviour)
   const model = typeof body.model === 'string' ? body.model : 'unknown';
   const stream = field(body, 'stream') === true;
   const plan = replyPlanFor(body, b.chunks);
-  const finishReason = plan.truncated ? 'length' : 'stop';
+  const tool = toolCallFor(body, b);
+  const finishReason = plan.truncated ? 'length' : tool ? 'tool_calls' : 'stop';
+  const toolId = 'call_mock' + nextId('');
   const id = nextId('chatcmpl-');
   const created = Math.floor(Date.now() / 1000);
   const usage = () => openaiChatUsageFor(body, b);
@@ -30,7 +33,10 @@ export function openaiChatReply(body: Record<string, unknown>, b: MockBehaviour)
         choices: [
           {
             index: 0,
-            message: { role: 'assistant', content: plan.chunks.join(''), refusal: null, annotations: [] },
+            message: {
+              role: 'assistant', content: plan.chunks.join(''), refusal: null, annotations: [],
+              ...(tool ? { tool_calls: [{ id: toolId, type: 'function', function: { name: tool.name, arguments: tool.args } }] } : {}),
+            },
             logprobs: null,
             finish_reason: finishReason,
           },
@@ -59,7 +65,12 @@ export function openaiChatReply(body: Record<string, unknown>, b: MockBehaviour)
         })}\n\n`;
       const choice = (delta: object, finish: string | null) => ({ index: 0, delta, logprobs: null, finish_reason: finish });
 
-      const tail = [chunk([choice({}, finishReason)])];
+      const tail: string[] = [];
+      if (tool) {
+        tail.push(chunk([choice({ tool_calls: [{ index: 0, id: toolId, type: 'function', function: { name: tool.name, arguments: '' } }] }, null)]));
+        for (const piece of tool.pieces) tail.push(chunk([choice({ tool_calls: [{ index: 0, function: { arguments: piece } }] }, null)]));
+      }
+      tail.push(chunk([choice({}, finishReason)]));
       if (includeUsage) tail.push(chunk([], { usage: usage() }));
       tail.push('data: [DONE]\n\n');
       return {

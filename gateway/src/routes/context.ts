@@ -1,9 +1,10 @@
 // What every route needs, resolved once at start-up.
-import type { Logger } from '@switchyard/schemas';
+import type { Logger, PriceCatalog } from '@switchyard/schemas';
+import type { GatewayControls } from '../controls/gateway-controls.ts';
 import type { Dispatcher } from 'undici';
 import type { GatewayConfig } from '../config.ts';
 import { GatewayError } from '../errors.ts';
-import { isProviderId, PROVIDERS } from '../providers/registry.ts';
+import { configureProviders } from '../providers/config.ts';
 import type { ProviderRuntime } from '../upstream/proxy.ts';
 import type { RecordSink } from '../telemetry/producer.ts';
 import type { Resilience } from '../upstream/resilience.ts';
@@ -18,20 +19,13 @@ export interface RouteContext {
   draining: () => boolean;
   resilience: Resilience;
   limits: Readonly<GatewayConfig['limits']>;
+  catalog: PriceCatalog;
+  controls(gateway: string): GatewayControls;
 }
 
+/** Every configured provider, bound to its own validated config (see providers/config.ts). */
 export function resolveProviders(config: Readonly<GatewayConfig>): Map<string, ProviderRuntime> {
-  const out = new Map<string, ProviderRuntime>();
-  for (const [id, pc] of Object.entries(config.providers)) {
-    if (!pc || !isProviderId(id)) continue;
-    const adapter = PROVIDERS[id];
-    out.set(id, {
-      adapter,
-      baseUrl: (pc.base_url ?? adapter.defaultBaseUrl).replace(/\/+$/, ''),
-      apiKey: pc.api_key ? pc.api_key : undefined,
-    });
-  }
-  return out;
+  return configureProviders(config.providers);
 }
 
 export function gatewaySettings(ctx: RouteContext, name: string) {

@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { parseRequestOptions } from '../controls/request-options.ts';
 import { GatewayError } from '../errors.ts';
 import { Exchange } from '../telemetry/exchange.ts';
-import { forward } from '../upstream/proxy.ts';
+import type { JsonObject } from '../providers/types.ts';
+import { forward, type ProviderRuntime } from '../upstream/proxy.ts';
 import { retrySettings } from './retry-settings.ts';
 import { objectBody } from './body.ts';
 import { gatewaySettings, providerRuntime, type RouteContext } from './context.ts';
@@ -25,6 +26,19 @@ export function safeNativePath(wildcard: string): string {
   return '/' + wildcard;
 }
 
+/** Where a native request goes and what it carries: the adapter maps the path, a signer signs it. */
+export function nativeTarget(provider: ProviderRuntime, path: string, search: string, json: JsonObject, raw: Buffer) {
+  const inspection = provider.adapter.inspectNative(path, json);
+  const url = provider.adapter.nativeUrl(provider.baseUrl, path, search);
+  const body = inspection.body ? JSON.stringify(inspection.body) : raw;
+  return { inspection, url, body, headers: signedHeaders(provider, url, body) };
+}
+
+/** Headers of a provider that signs its requests (SigV4), computed from the final URL and body. */
+export function signedHeaders(provider: ProviderRuntime, url: string, body: string | Buffer): Record<string, string> | undefined {
+  return provider.adapter.sign?.({ method: 'POST', url, headers: {}, body });
+}
+
 export function nativeRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.post<{ Params: { gateway: string; provider: string; '*': string } }>('/v1/:gateway/:provider/*', async (req, reply) => {
     const settings = gatewaySettings(ctx, req.params.gateway);
@@ -32,8 +46,9 @@ export function nativeRoutes(app: FastifyInstance, ctx: RouteContext): void {
     const path = safeNativePath(req.params['*']);
     const options = parseRequestOptions(req.headers);
     const { raw, json } = objectBody(req.body);
-    const inspection = provider.adapter.inspectNative(path, json);
     const query = req.url.indexOf('?');
+    const target = nativeTarget(provider, path, query >= 0 ? req.url.slice(query) : '', json, raw);
+    const inspection = target.inspection;
     const exchange = new Exchange({
       sink: ctx.sink,
       collect: options.collectLog ?? settings.collect_logs,
@@ -51,11 +66,12 @@ export function nativeRoutes(app: FastifyInstance, ctx: RouteContext): void {
     await forward(req, reply, exchange, [{
       provider,
       model: inspection.model,
-      url: provider.baseUrl + path + (query >= 0 ? req.url.slice(query) : ''),
-      body: inspection.body ? JSON.stringify(inspection.body) : raw,
+      url: target.url,
+      body: target.body,
       stream: inspection.stream,
       retry: retrySettings(settings, options),
       shape: { kind: 'native', hideEvent: inspection.hideEvent },
+      ...(target.headers ? { headers: target.headers } : {}),
     }], ctx);
   });
 }

@@ -81,6 +81,7 @@ export function universalRoutes(app: FastifyInstance, ctx: RouteContext): void {
         shape: { kind: 'native', hideEvent: inspection.hideEvent },
         retry: retrySettings(settings, stepOptions(step.config, options, i)),
         headers: stepHeaders(step.headers, i),
+        json: query,
       };
     });
     const first = plans[0] as ForwardPlan;

@@ -3,7 +3,7 @@
 import { monotonicFactory } from 'ulidx';
 import type { RequestRecord, ResponseRecord } from '@switchyard/schemas';
 import type { RequestOptions } from '../controls/request-options.ts';
-import type { Usage } from '../providers/types.ts';
+import type { Usage, UsageSource } from '../providers/types.ts';
 import type { RecordSink } from './producer.ts';
 
 const ulid = monotonicFactory();
@@ -32,6 +32,8 @@ export interface ExchangeEnd {
   errorCode?: string | null;
   upstreamStatus?: number;
   usage?: Usage | undefined;
+  /** Where the usage came from; default: 'provider' when usage is given, else 'missing'. */
+  usageSource?: UsageSource;
   responseBytes?: number;
 }
 
@@ -45,11 +47,31 @@ export class Exchange {
   attempts = 1;
   /** Index of the plan (universal step) that answered, and its provider and model. */
   step = 0;
+  /** Control decisions, for the response record: the rule that refused, the budget reserved and settled. */
+  limitHit: string | null = null;
+  budgetReservedUsd = 0;
+  budgetSettledUsd = 0;
   readonly s: ExchangeStart;
+
+  private begun = false;
+  private readonly finishHooks: Array<(end: ExchangeEnd) => void> = [];
 
   constructor(start: ExchangeStart) {
     this.s = start;
-    if (!start.collect) return;
+  }
+
+  /** Run `fn` with the end of the exchange (settling budgets, counting tokens); once, in order. */
+  onFinish(fn: (end: ExchangeEnd) => void): void {
+    this.finishHooks.push(fn);
+  }
+
+  /** Admission: the request record is published now (once), with the token that was checked. */
+  begin(tokenId: string | null): void {
+    if (this.begun) return;
+    this.begun = true;
+    this.s.tokenId = tokenId;
+    if (!this.s.collect) return;
+    const start = this.s;
     const record: RequestRecord = {
       log_id: this.logId,
       request_id: this.requestId,
@@ -95,6 +117,8 @@ export class Exchange {
   finish(end: ExchangeEnd): void {
     if (this.done) return;
     this.done = true;
+    this.begin(this.s.tokenId);
+    for (const fn of this.finishHooks) fn(end);
     if (!this.s.collect) return;
     const u = end.usage;
     const record: ResponseRecord = {
@@ -120,7 +144,7 @@ export class Exchange {
       cache_write_tokens: u?.cache_write_tokens ?? 0,
       output_tokens: u?.output_tokens ?? 0,
       reasoning_tokens: u?.reasoning_tokens ?? 0,
-      usage_source: u ? 'provider' : 'missing',
+      usage_source: end.usageSource ?? (u ? 'provider' : 'missing'),
       latency_ms: Math.round(this.elapsed()),
       ttft_ms: this.firstByteHr === undefined ? null : Math.round(this.firstByteHr - this.startHr),
       cache_status: 'BYPASS',

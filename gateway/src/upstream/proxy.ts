@@ -2,7 +2,10 @@
 // (as it is, or translated), streaming chunk by chunk, while learning usage for the records.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errors as undiciErrors, request, type Dispatcher } from 'undici';
-import type { Logger } from '@switchyard/schemas';
+import type { Logger, PriceCatalog } from '@switchyard/schemas';
+import { admit } from '../controls/admission.ts';
+import { tokenOf } from '../controls/auth-hook.ts';
+import type { GatewayControls } from '../controls/gateway-controls.ts';
 import { GatewayError, type ErrorCode } from '../errors.ts';
 import type { ChatTranslator, ProviderAdapter } from '../providers/types.ts';
 import type { Exchange } from '../telemetry/exchange.ts';
@@ -34,12 +37,16 @@ export interface ForwardPlan {
   retry: RetrySettings;
   /** Extra upstream headers (universal steps); they win over the client's. */
   headers?: Record<string, string>;
+  /** The parsed upstream body when the route has it (spares a parse for budget estimates). */
+  json?: unknown;
 }
 
 export interface ForwardDeps {
   agent: Dispatcher;
   logger: Logger;
   resilience: Resilience;
+  catalog: PriceCatalog;
+  controls(gateway: string): GatewayControls;
   limits: { response_bytes: number; upstream_idle_timeout_ms: number };
 }
 
@@ -174,6 +181,14 @@ export async function forward(req: FastifyRequest, reply: FastifyReply, ex: Exch
     }
   };
   reply.raw.on('close', onClose);
+  const token = tokenOf(req);
+  ex.begin(token?.id ?? null);
+  const refused = admit(deps.controls(ex.s.gateway), deps.catalog, ex, plans.map((p) => ({ provider: p.provider.adapter.id, model: p.model, json: p.json, raw: p.body })), token);
+  if (refused) {
+    reply.raw.off('close', onClose);
+    sendError(reply, ex, refused);
+    return;
+  }
   deps.resilience.retryBudget.onRequest();
   const preMs = ex.elapsed();
   ex.attempts = 0;

@@ -1,39 +1,31 @@
-// OpenAI chat completions <-> Anthropic Messages, both directions, streaming included.
-import { formatSse } from '../../upstream/sse.ts';
-import { openaiErrorBody } from '../openai/adapter.ts';
-import { count, isObject, tryParse, type ChatTranslator, type Json, type JsonObject, type Usage } from '../types.ts';
+// OpenAI chat completions <-> Anthropic Messages, both directions, streaming included. JSON mode
+// (response_format) becomes one forced tool whose input is the answer, as Anthropic recommends.
+import {
+  argsObject, ChunkWriter, completion, functionsOf, imageOf, jsonMode, openaiError, stopList, textOf, type ToolCallOut,
+} from '../shared/openai-shapes.ts';
+import { count, isObject, tryParse, type ChatCodec, type Json, type JsonObject } from '../types.ts';
+import { AnthropicUsageTracker } from './format.ts';
 import { anthropicUsage } from './usage.ts';
 
 const DEFAULT_MAX_TOKENS = 4096;
+/** The tool that carries a JSON-mode answer. */
+export const JSON_TOOL = 'json_response';
 
-const STOP_REASONS: Record<string, string> = {
+export const STOP_REASONS: Record<string, string> = {
   end_turn: 'stop', stop_sequence: 'stop', max_tokens: 'length', tool_use: 'tool_calls', pause_turn: 'stop', refusal: 'content_filter',
 };
 
-function textOf(content: Json | undefined): string {
-  if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map((p) => (isObject(p) && typeof p.text === 'string' ? p.text : '')).join('');
-  return '';
-}
-
-/** An OpenAI content part -> an Anthropic content block. */
-function contentBlock(part: Json): JsonObject | undefined {
-  if (!isObject(part)) return undefined;
-  if (part.type === 'text' && typeof part.text === 'string') return { type: 'text', text: part.text };
-  if (part.type === 'image_url') {
-    const url = isObject(part.image_url) ? part.image_url.url : part.image_url;
-    if (typeof url !== 'string') return undefined;
-    const m = /^data:([^;,]+);base64,(.*)$/s.exec(url);
-    if (m) return { type: 'image', source: { type: 'base64', media_type: m[1] as string, data: m[2] as string } };
-    return { type: 'image', source: { type: 'url', url } };
-  }
-  return undefined;
-}
-
 function contentBlocks(content: Json | undefined): JsonObject[] {
   if (typeof content === 'string') return content ? [{ type: 'text', text: content }] : [];
-  if (Array.isArray(content)) return content.flatMap((p): JsonObject[] => { const b = contentBlock(p); return b ? [b] : []; });
-  return [];
+  if (!Array.isArray(content)) return [];
+  return content.flatMap((part): JsonObject[] => {
+    if (!isObject(part)) return [];
+    if (part.type === 'text' && typeof part.text === 'string') return [{ type: 'text', text: part.text }];
+    if (part.type !== 'image_url') return [];
+    const img = imageOf(part);
+    if (!img) return [];
+    return [{ type: 'image', source: 'url' in img ? { type: 'url', url: img.url } : { type: 'base64', media_type: img.mediaType, data: img.data } }];
+  });
 }
 
 function toAnthropicMessages(messages: Json[]): { system?: string; messages: JsonObject[] } {
@@ -51,12 +43,9 @@ function toAnthropicMessages(messages: Json[]): { system?: string; messages: Jso
     else if (m.role === 'user') push('user', contentBlocks(m.content));
     else if (m.role === 'assistant') {
       const blocks = contentBlocks(m.content);
-      if (Array.isArray(m.tool_calls)) {
-        for (const call of m.tool_calls) {
-          if (!isObject(call) || !isObject(call.function)) continue;
-          const args = typeof call.function.arguments === 'string' ? tryParse(call.function.arguments) : undefined;
-          blocks.push({ type: 'tool_use', id: String(call.id ?? ''), name: String(call.function.name ?? ''), input: isObject(args) ? args : {} });
-        }
+      for (const call of Array.isArray(m.tool_calls) ? m.tool_calls : []) {
+        if (!isObject(call) || !isObject(call.function)) continue;
+        blocks.push({ type: 'tool_use', id: String(call.id ?? ''), name: String(call.function.name ?? ''), input: argsObject(call.function.arguments) });
       }
       push('assistant', blocks);
     } else if (m.role === 'tool') {
@@ -66,20 +55,7 @@ function toAnthropicMessages(messages: Json[]): { system?: string; messages: Jso
   return { ...(system.length ? { system: system.join('\n\n') } : {}), messages: out };
 }
 
-function toAnthropicTools(tools: Json | undefined): JsonObject[] | undefined {
-  if (!Array.isArray(tools)) return undefined;
-  return tools.flatMap((t) => {
-    if (!isObject(t) || !isObject(t.function)) return [];
-    const f = t.function;
-    return [{
-      name: String(f.name ?? ''),
-      ...(typeof f.description === 'string' ? { description: f.description } : {}),
-      input_schema: isObject(f.parameters) ? f.parameters : { type: 'object', properties: {} },
-    }];
-  });
-}
-
-function toAnthropicToolChoice(choice: Json | undefined): JsonObject | undefined {
+function toolChoice(choice: Json | undefined): JsonObject | undefined {
   if (choice === 'auto') return { type: 'auto' };
   if (choice === 'required') return { type: 'any' };
   if (choice === 'none') return { type: 'none' };
@@ -87,147 +63,140 @@ function toAnthropicToolChoice(choice: Json | undefined): JsonObject | undefined
   return undefined;
 }
 
-/** Normalized usage -> OpenAI usage object (prompt includes cached reads and writes). */
-export function openaiUsageObject(u: Usage): JsonObject {
-  const prompt = u.input_tokens + u.cached_input_tokens + u.cache_write_tokens;
+/** The OpenAI request as an Anthropic Messages body (model included). */
+export function toAnthropicRequest(body: JsonObject, model: string): JsonObject {
+  const { system, messages } = toAnthropicMessages(Array.isArray(body.messages) ? body.messages : []);
+  const tools: JsonObject[] = functionsOf(body.tools).map((f) => ({ name: f.name, ...(f.description ? { description: f.description } : {}), input_schema: f.parameters }));
+  let choice = toolChoice(body.tool_choice);
+  const json = jsonMode(body.response_format);
+  if (json) {
+    tools.push({ name: JSON_TOOL, description: 'Answer with this tool: its input is the JSON answer.', input_schema: json.schema ?? { type: 'object' } });
+    choice = { type: 'tool', name: JSON_TOOL };
+  }
+  const stop = stopList(body.stop);
   return {
-    prompt_tokens: prompt,
-    completion_tokens: u.output_tokens,
-    total_tokens: prompt + u.output_tokens,
-    prompt_tokens_details: { cached_tokens: u.cached_input_tokens },
-    completion_tokens_details: { reasoning_tokens: u.reasoning_tokens },
+    model,
+    max_tokens: count(body.max_completion_tokens ?? body.max_tokens) || DEFAULT_MAX_TOKENS,
+    messages,
+    ...(system !== undefined ? { system } : {}),
+    ...(typeof body.temperature === 'number' ? { temperature: body.temperature } : {}),
+    ...(typeof body.top_p === 'number' ? { top_p: body.top_p } : {}),
+    ...(stop ? { stop_sequences: stop } : {}),
+    ...(tools.length ? { tools } : {}),
+    ...(choice ? { tool_choice: choice } : {}),
+    ...(typeof body.user === 'string' ? { metadata: { user_id: body.user } } : {}),
+    ...(body.stream === true ? { stream: true } : {}),
   };
 }
 
-function chunk(id: string, model: string, created: number, delta: JsonObject, finish: string | null = null): string {
-  return formatSse(JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finish }] }));
+/** An Anthropic message object -> an OpenAI chat.completion. */
+export function fromAnthropicMessage(json: Json, model: string): JsonObject {
+  const msg = isObject(json) ? json : {};
+  let text = '';
+  let reasoning = '';
+  const toolCalls: ToolCallOut[] = [];
+  for (const b of Array.isArray(msg.content) ? msg.content : []) {
+    if (!isObject(b)) continue;
+    if (b.type === 'text' && typeof b.text === 'string') text += b.text;
+    else if (b.type === 'thinking' && typeof b.thinking === 'string') reasoning += b.thinking;
+    else if (b.type === 'tool_use' && b.name === JSON_TOOL) text += JSON.stringify(b.input ?? {});
+    else if (b.type === 'tool_use') toolCalls.push({ id: String(b.id ?? ''), name: String(b.name ?? ''), arguments: JSON.stringify(b.input ?? {}) });
+  }
+  const jsonAnswer = Array.isArray(msg.content) && msg.content.some((b) => isObject(b) && b.name === JSON_TOOL);
+  return completion({
+    id: String(msg.id ?? ''),
+    model: typeof msg.model === 'string' ? msg.model : model,
+    text,
+    reasoning,
+    toolCalls,
+    finishReason: jsonAnswer ? 'stop' : STOP_REASONS[String(msg.stop_reason)] ?? 'stop',
+    usage: anthropicUsage(msg.usage),
+  });
 }
 
-export const anthropicChat: ChatTranslator = {
-  request(body, model) {
-    const stream = body.stream === true;
-    const { system, messages } = toAnthropicMessages(Array.isArray(body.messages) ? body.messages : []);
-    const maxTokens = count(body.max_completion_tokens ?? body.max_tokens) || DEFAULT_MAX_TOKENS;
-    const stop = typeof body.stop === 'string' ? [body.stop] : Array.isArray(body.stop) ? body.stop : undefined;
-    const tools = toAnthropicTools(body.tools);
-    const toolChoice = toAnthropicToolChoice(body.tool_choice);
-    const out: JsonObject = {
-      model,
-      max_tokens: maxTokens,
-      messages,
-      ...(system !== undefined ? { system } : {}),
-      ...(typeof body.temperature === 'number' ? { temperature: body.temperature } : {}),
-      ...(typeof body.top_p === 'number' ? { top_p: body.top_p } : {}),
-      ...(stop ? { stop_sequences: stop } : {}),
-      ...(tools?.length ? { tools } : {}),
-      ...(toolChoice ? { tool_choice: toolChoice } : {}),
-      ...(isObject(body.metadata) && typeof body.user === 'string' ? { metadata: { user_id: body.user } } : {}),
-      ...(stream ? { stream: true } : {}),
-    };
-    return { path: '/v1/messages', body: out, stream };
-  },
-
-  response(json, model) {
-    const msg = isObject(json) ? json : {};
-    const blocks = Array.isArray(msg.content) ? msg.content : [];
-    let text = '';
-    const toolCalls: JsonObject[] = [];
-    for (const b of blocks) {
-      if (!isObject(b)) continue;
-      if (b.type === 'text' && typeof b.text === 'string') text += b.text;
-      if (b.type === 'tool_use') {
-        toolCalls.push({ id: String(b.id ?? ''), type: 'function', function: { name: String(b.name ?? ''), arguments: JSON.stringify(b.input ?? {}) } });
-      }
-    }
-    const usage = anthropicUsage(msg.usage);
-    return {
-      id: String(msg.id ?? ''),
-      object: 'chat.completion',
-      created: Math.floor(Date.now() / 1000),
-      model: typeof msg.model === 'string' ? msg.model : model,
-      choices: [{
-        index: 0,
-        message: { role: 'assistant', content: text || (toolCalls.length ? null : ''), ...(toolCalls.length ? { tool_calls: toolCalls } : {}) },
-        finish_reason: STOP_REASONS[String(msg.stop_reason)] ?? 'stop',
-      }],
-      ...(usage ? { usage: openaiUsageObject(usage) } : {}),
-    };
-  },
-
-  stream(model, includeUsage) {
-    let id = '';
-    let created = Math.floor(Date.now() / 1000);
-    let usage: Usage | undefined;
-    let finish: string | null = null;
-    // Anthropic numbers content blocks; OpenAI numbers tool calls. Map one to the other.
-    const toolIndex = new Map<number, number>();
-    return {
-      onEvent(ev) {
-        const data = tryParse(ev.data);
-        if (!isObject(data)) return '';
-        switch (data.type) {
-          case 'message_start': {
-            const m = isObject(data.message) ? data.message : {};
-            id = String(m.id ?? '');
-            if (typeof m.model === 'string') model = m.model;
-            created = Math.floor(Date.now() / 1000);
-            usage = anthropicUsage(m.usage);
-            return chunk(id, model, created, { role: 'assistant', content: '' });
-          }
-          case 'content_block_start': {
-            const b = isObject(data.content_block) ? data.content_block : {};
-            if (b.type !== 'tool_use') return '';
-            const index = toolIndex.size;
-            toolIndex.set(count(data.index), index);
-            return chunk(id, model, created, {
-              tool_calls: [{ index, id: String(b.id ?? ''), type: 'function', function: { name: String(b.name ?? ''), arguments: '' } }],
-            });
-          }
-          case 'content_block_delta': {
-            const d = isObject(data.delta) ? data.delta : {};
-            if (d.type === 'text_delta') return chunk(id, model, created, { content: String(d.text ?? '') });
-            if (d.type === 'input_json_delta') {
-              const index = toolIndex.get(count(data.index)) ?? 0;
-              return chunk(id, model, created, { tool_calls: [{ index, function: { arguments: String(d.partial_json ?? '') } }] });
-            }
-            return '';
-          }
-          case 'message_delta': {
-            const d = isObject(data.delta) ? data.delta : {};
-            finish = STOP_REASONS[String(d.stop_reason)] ?? 'stop';
-            const u = isObject(data.usage) ? data.usage : undefined;
-            if (u && usage) {
-              // message_delta carries cumulative output (and, on some versions, input) counts.
-              usage = { ...usage, output_tokens: count(u.output_tokens) };
-              if (u.input_tokens !== undefined) usage.input_tokens = count(u.input_tokens);
-            }
-            return chunk(id, model, created, {}, finish);
-          }
-          case 'message_stop':
-            return includeUsage && usage
-              ? formatSse(JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: openaiUsageObject(usage) }))
-              : '';
-          case 'error': {
-            const e = isObject(data.error) ? data.error : {};
-            return formatSse(JSON.stringify(openaiErrorBody(String(e.type ?? 'upstream_error'), String(e.message ?? 'upstream stream error'))));
-          }
-          default:
-            return '';
+/** Anthropic stream events -> OpenAI chunks. */
+function anthropicChunks(model: string) {
+  const w = new ChunkWriter('', model);
+  const usage = new AnthropicUsageTracker();
+  // Anthropic numbers content blocks; OpenAI numbers tool calls. Map one to the other.
+  const toolIndex = new Map<number, number>();
+  const jsonBlocks = new Set<number>();
+  let jsonAnswer = false;
+  return {
+    onEvent(ev: { data: string }): JsonObject[] {
+      const data = tryParse(ev.data);
+      if (!isObject(data)) return [];
+      usage.feed(data);
+      switch (data.type) {
+        case 'message_start': {
+          const m = isObject(data.message) ? data.message : {};
+          w.id = String(m.id ?? '');
+          if (typeof m.model === 'string') w.model = m.model;
+          return [w.delta({ role: 'assistant', content: '' })];
         }
-      },
-      end: () => formatSse('[DONE]'),
-    };
-  },
+        case 'content_block_start': {
+          const b = isObject(data.content_block) ? data.content_block : {};
+          if (b.type !== 'tool_use') return [];
+          if (b.name === JSON_TOOL) {
+            jsonBlocks.add(count(data.index));
+            jsonAnswer = true;
+            return [];
+          }
+          const index = toolIndex.size;
+          toolIndex.set(count(data.index), index);
+          return [w.toolStart(index, String(b.id ?? ''), String(b.name ?? ''))];
+        }
+        case 'content_block_delta': {
+          const d = isObject(data.delta) ? data.delta : {};
+          if (d.type === 'text_delta') return [w.delta({ content: String(d.text ?? '') })];
+          if (d.type === 'thinking_delta') return [w.delta({ reasoning_content: String(d.thinking ?? '') })];
+          if (d.type !== 'input_json_delta') return [];
+          const part = String(d.partial_json ?? '');
+          if (jsonBlocks.has(count(data.index))) return part ? [w.delta({ content: part })] : [];
+          return [w.toolArgs(toolIndex.get(count(data.index)) ?? 0, part)];
+        }
+        case 'message_delta': {
+          const d = isObject(data.delta) ? data.delta : {};
+          return [w.delta({}, jsonAnswer ? 'stop' : STOP_REASONS[String(d.stop_reason)] ?? 'stop')];
+        }
+        case 'message_stop':
+          return usage.current ? [w.usage(usage.current)] : [];
+        case 'error': {
+          const e = isObject(data.error) ? data.error : {};
+          return [openaiError(String(e.message ?? 'upstream stream error'), String(e.type ?? 'upstream_error'), String(e.type ?? 'upstream_error'))];
+        }
+        default:
+          return [];
+      }
+    },
+  };
+}
 
-  error(json, status) {
-    const e = isObject(json) && isObject(json.error) ? json.error : undefined;
-    return {
-      error: {
-        message: typeof e?.message === 'string' ? e.message : `upstream answered ${status}`,
-        type: typeof e?.type === 'string' ? e.type : 'upstream_error',
-        param: null,
-        code: typeof e?.type === 'string' ? e.type : null,
-      },
-    };
-  },
-};
+/** An Anthropic error body -> an OpenAI error object. */
+export function fromAnthropicError(json: Json | undefined, status: number): JsonObject {
+  const e = isObject(json) && isObject(json.error) ? json.error : undefined;
+  const type = typeof e?.type === 'string' ? e.type : 'upstream_error';
+  return openaiError(typeof e?.message === 'string' ? e.message : `upstream answered ${status}`, type, typeof e?.type === 'string' ? e.type : null);
+}
+
+export interface AnthropicTarget {
+  /** Path of a call (the model may be part of it, as on Vertex AI). */
+  path(model: string, stream: boolean): string;
+  /** Final touches to the body (e.g. anthropic_version in the body, no model, on Vertex AI and Bedrock). */
+  adapt?(body: JsonObject): JsonObject;
+}
+
+/** The chat codec of an upstream that speaks Anthropic Messages at `target`. */
+export function anthropicChat(target: string | AnthropicTarget): ChatCodec {
+  const t: AnthropicTarget = typeof target === 'string' ? { path: () => target } : target;
+  return {
+    request(body, model) {
+      const out = toAnthropicRequest(body, model);
+      const stream = body.stream === true;
+      return { path: t.path(model, stream), body: t.adapt ? t.adapt(out) : out, stream };
+    },
+    response: fromAnthropicMessage,
+    stream: anthropicChunks,
+    error: fromAnthropicError,
+  };
+}

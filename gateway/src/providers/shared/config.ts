@@ -1,0 +1,35 @@
+// Config pieces every provider's own (strict) config schema is built from.
+import { z } from 'zod';
+
+/** An upstream base URL: http(s), from config only, never from a request. */
+export const httpUrl = z.url({ protocol: /^https?$/ });
+
+/**
+ * A custom provider's base URL: https, except plain http to the loopback interface (a local model
+ * server or a test double), where TLS protects nothing.
+ */
+export const httpsUrl = z.url({ protocol: /^https?$/ }).refine((u) => {
+  const url = new URL(u);
+  return url.protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+}, 'must be an https URL (plain http only to 127.0.0.1, localhost or [::1])');
+
+/** The fields every provider accepts. */
+export const baseFields = {
+  /** Upstream base URL; defaults to the provider's public API. */
+  base_url: httpUrl.optional(),
+  /** Stored provider key; absent means the client's own key header is forwarded. */
+  api_key: z.string().optional(),
+};
+
+export const BaseProviderConfig = z.strictObject(baseFields);
+export type BaseProviderConfig = z.infer<typeof BaseProviderConfig>;
+
+/** Base URL without trailing slashes; the stored key, or undefined when empty. */
+export function resolved(cfg: { base_url?: string | undefined; api_key?: string | undefined }, defaultBaseUrl: string): { baseUrl: string; apiKey: string | undefined } {
+  return { baseUrl: (cfg.base_url ?? defaultBaseUrl).replace(/\/+$/, ''), apiKey: cfg.api_key ? cfg.api_key : undefined };
+}
+
+/** Fill `{name}` placeholders of a URL template; values are single path-safe segments. */
+export function fillTemplate(template: string, values: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (m, name: string) => values[name] ?? m);
+}
