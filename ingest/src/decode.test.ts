@@ -18,7 +18,7 @@ describe('decodeBatch', () => {
     expect(out.deadLetters).toEqual([]);
     expect(out.requests).toHaveLength(1);
     expect(out.requests[0]).toMatchObject({ log_id: req.log_id, kafka_partition: 2, kafka_offset: 10, schema_version: 1, ingested_at: 77 });
-    expect(out.responses[0]).toMatchObject({ log_id: res.log_id, kafka_partition: 2, kafka_offset: 11, schema_version: 1 });
+    expect(out.responses[0]).toMatchObject({ log_id: res.log_id, kafka_partition: 2, kafka_offset: 11, schema_version: 2 });
     // event time: ts_ms of requests, end_ms of responses (when the gateway emitted them)
     expect(out.oldestEventMs).toBe(2_000);
   });

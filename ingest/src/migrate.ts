@@ -43,7 +43,15 @@ export async function migrate(client: ClickHouseClient, migrations = loadMigrati
   const applied: number[] = [];
   for (const m of migrations) {
     if (done.has(m.version)) continue;
-    for (const statement of m.statements) await client.command({ query: statement });
+    for (const statement of m.statements) {
+      try {
+        await client.command({ query: statement });
+      } catch (err) {
+        // 18.16 has no ADD COLUMN IF NOT EXISTS: a re-run after a crash between a migration's
+        // statements finds its columns already there, which is the state the statement wanted.
+        if (!(/^\s*ALTER\s+TABLE/i.test(statement) && /already exists/i.test((err as Error).message))) throw err;
+      }
+    }
     await client.command({
       query: sql`INSERT INTO switchyard.schema_migrations (version, name, applied_at) VALUES (${m.version}, ${m.name}, ${new Date()})`,
     });

@@ -1,11 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MIGRATIONS_DIR } from './migrate.ts';
+import { loadMigrations, MIGRATIONS_DIR } from './migrate.ts';
 import { REQUEST_COLUMNS, RESPONSE_COLUMNS, epochSeconds, requestRow, responseRow } from './rows.ts';
 import { sampleRequest, sampleResponse } from './test-support.ts';
 
-/** Column names of a CREATE TABLE in the migration, Nested(...) expanded into name.sub columns. */
+/** Column names of a table after every migration: its CREATE TABLE (Nested(...) expanded into
+ * name.sub columns), then each later `ADD COLUMN name … AFTER other`. */
 function columnsOf(table: string): string[] {
+  const columns = createdColumnsOf(table);
+  for (const m of loadMigrations()) {
+    for (const st of m.statements) {
+      if (!st.startsWith(`ALTER TABLE switchyard.${table}`)) continue;
+      for (const add of st.matchAll(/ADD COLUMN (\w+) [^,]*?AFTER (\w+)/g)) columns.splice(columns.indexOf(add[2] as string) + 1, 0, add[1] as string);
+    }
+  }
+  return columns;
+}
+
+function createdColumnsOf(table: string): string[] {
   const text = readFileSync(MIGRATIONS_DIR + '0001_records.sql', 'utf8').replace(/--.*$/gm, '');
   const m = new RegExp(`CREATE TABLE IF NOT EXISTS switchyard\\.${table}\\s*\\(([\\s\\S]*?)\\)\\s*ENGINE`).exec(text);
   if (!m?.[1]) throw new Error(`table ${table} not found in migration`);

@@ -23,7 +23,8 @@ export const RESPONSE_COLUMNS = [
   'stream', 'metadata.key', 'metadata.value', 'token_id', 'status', 'outcome', 'error_code', 'upstream_status',
   'input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'usage_source',
   'latency_ms', 'ttft_ms', 'cache_status', 'attempts', 'step', 'custom_cost_in', 'custom_cost_out',
-  'response_bytes', 'body', 'schema_version', 'kafka_partition', 'kafka_offset', 'ingested_at',
+  'response_bytes', 'body', 'limit_hit', 'budget_reserved_usd', 'budget_settled_usd', 'key_alias',
+  'schema_version', 'kafka_partition', 'kafka_offset', 'ingested_at',
 ] as const;
 
 type Columns<C extends readonly string[]> = { [K in C[number]]: unknown };
@@ -45,6 +46,7 @@ export interface ResponseRow extends Columns<typeof RESPONSE_COLUMNS> {
   reasoning_tokens: number; usage_source: string; latency_ms: number; ttft_ms: number | null;
   cache_status: string; attempts: number; step: number; custom_cost_in: number | null; custom_cost_out: number | null;
   response_bytes: number; body: string | null;
+  limit_hit: string | null; budget_reserved_usd: number; budget_settled_usd: number; key_alias: string | null;
   schema_version: number; kafka_partition: number; kafka_offset: number; ingested_at: number;
 }
 
@@ -70,6 +72,10 @@ function clampUint(n: number, max = Number.MAX_SAFE_INTEGER): number {
 
 function nullableUint(n: number | null): number | null {
   return n === null ? null : clampUint(n);
+}
+
+function finiteOrZero(n: number): number {
+  return Number.isFinite(n) ? n : 0;
 }
 
 function nullableFloat(n: number | null): number | null {
@@ -155,6 +161,10 @@ export function responseRow(r: ResponseRecord, o: RowOrigin): ResponseRow {
     custom_cost_out: nullableFloat(r.custom_cost_out),
     response_bytes: clampUint(r.response_bytes),
     body: r.body,
+    limit_hit: r.limit_hit,
+    budget_reserved_usd: finiteOrZero(r.budget_reserved_usd),
+    budget_settled_usd: finiteOrZero(r.budget_settled_usd),
+    key_alias: r.key_alias,
     schema_version: clampUint(o.schemaVersion, UINT16_MAX),
     kafka_partition: clampUint(o.partition, UINT32_MAX),
     kafka_offset: clampUint(Number(o.offset)),

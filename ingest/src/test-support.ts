@@ -63,6 +63,10 @@ export function sampleResponse(overrides: Partial<ResponseRecord> = {}): Respons
     custom_cost_out: null,
     response_bytes: 4567,
     body: null,
+    limit_hit: null,
+    budget_reserved_usd: 0,
+    budget_settled_usd: 0,
+    key_alias: null,
     ...overrides,
   };
 }

@@ -12,7 +12,7 @@ const response: ResponseRecord = {
   metadata: { team: 'search' }, token_id: null, status: 200, outcome: 'success', error_code: null, upstream_status: 200,
   input_tokens: 10, cached_input_tokens: 2, cache_write_tokens: 3, output_tokens: 7, reasoning_tokens: 0, usage_source: 'provider',
   latency_ms: 377, ttft_ms: 12, cache_status: 'MISS', attempts: 1, step: 0, custom_cost_in: null, custom_cost_out: 1e-6,
-  response_bytes: 900, body: null,
+  response_bytes: 900, body: null, limit_hit: null, budget_reserved_usd: 0.25, budget_settled_usd: 0.125, key_alias: 'primary',
 };
 
 describe('RecordCodec', () => {
@@ -58,16 +58,24 @@ describe('RecordCodec', () => {
     }
   });
 
-  it('decodes v1 frames after a compatible v2 (a field added with a default)', () => {
+  it('decodes a v1 response frame into the v2 shape, new fields at their defaults', () => {
+    const v1 = loadSchemaVersions('response').find((v) => v.version === 1)!;
+    const { limit_hit: _a, budget_reserved_usd: _b, budget_settled_usd: _c, key_alias: _d, ...v1Record } = response;
+    const frame = Buffer.concat([Buffer.from([0xc3, 0x01]), Buffer.from(v1.fingerprintHex, 'hex'), v1.type.toBuffer(v1Record)]);
+    expect(codec.decode(frame)).toEqual({ kind: 'response', version: 1, record: { ...v1Record, limit_hit: null, budget_reserved_usd: 0, budget_settled_usd: 0, key_alias: null } });
+  });
+
+  it('decodes older frames after a further compatible version (a field added with a default)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'avro-'));
     for (const f of readdirSync(AVRO_DIR)) copyFileSync(join(AVRO_DIR, f), join(dir, f));
-    const v1 = JSON.parse(readFileSync(join(AVRO_DIR, 'response.v1.avsc'), 'utf8'));
-    v1.fields.push({ name: 'new_field', type: 'string', default: 'n/a', doc: 'added in v2' });
-    writeFileSync(join(dir, 'response.v2.avsc'), JSON.stringify(v1));
+    const current = codec.current.response;
+    const next = JSON.parse(readFileSync(join(AVRO_DIR, current.file), 'utf8'));
+    next.fields.push({ name: 'new_field', type: 'string', default: 'n/a', doc: 'added later' });
+    writeFileSync(join(dir, `response.v${current.version + 1}.avsc`), JSON.stringify(next));
     const oldFrame = codec.encode('response', response);
     const newer = new RecordCodec(dir);
-    expect(newer.current.response.version).toBe(2);
-    expect(newer.decode(oldFrame)).toMatchObject({ version: 1, record: { ...response, new_field: 'n/a' } });
+    expect(newer.current.response.version).toBe(current.version + 1);
+    expect(newer.decode(oldFrame)).toMatchObject({ version: current.version, record: { ...response, new_field: 'n/a' } });
   });
 });
 

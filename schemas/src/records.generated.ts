@@ -34,7 +34,7 @@ export interface RequestRecord {
   body: null | string;
 }
 
-/** One per exchange, emitted when the response to the client has ended (completed, failed or aborted). Repeats every dimension analytics needs so rollups never join. Keyed by log_id. Fields are only ever added (with defaults), never removed, renamed or retyped. (schema v1, fingerprint f9efb80023be8153) */
+/** One per exchange, emitted when the response to the client has ended (completed, failed or aborted). Repeats every dimension analytics needs so rollups never join. Keyed by log_id. Fields are only ever added (with defaults), never removed, renamed or retyped. (schema v2, fingerprint 1b03e9497cab296c) */
 export interface ResponseRecord {
   /** Exchange id (ULID), the same as in the RequestRecord; the idempotency key of the ClickHouse tables. */
   log_id: string;
@@ -100,4 +100,12 @@ export interface ResponseRecord {
   response_bytes: number;
   /** Response body when payload logging is on; null otherwise. */
   body: null | string;
+  /** Id of the rate-limit or budget rule that refused the request; null when none did. (v2) */
+  limit_hit: null | string;
+  /** USD reserved against the gateway's spend budgets at admission (the estimate); 0 when no budget applies. (v2) */
+  budget_reserved_usd: number;
+  /** USD settled against the budgets when the exchange ended (the real cost); 0 when no budget applies. (v2) */
+  budget_settled_usd: number;
+  /** Alias of the stored provider key used upstream; null when the client's own key was forwarded or none applies. (v2) */
+  key_alias: null | string;
 }

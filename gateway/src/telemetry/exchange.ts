@@ -51,6 +51,7 @@ export class Exchange {
   limitHit: string | null = null;
   budgetReservedUsd = 0;
   budgetSettledUsd = 0;
+  keyAlias: string | null = null;
   readonly s: ExchangeStart;
 
   private begun = false;
@@ -154,6 +155,10 @@ export class Exchange {
       custom_cost_out: this.s.options.customCost?.perOut ?? null,
       response_bytes: end.responseBytes ?? 0,
       body: null,
+      limit_hit: this.limitHit,
+      budget_reserved_usd: this.budgetReservedUsd,
+      budget_settled_usd: this.budgetSettledUsd,
+      key_alias: this.keyAlias,
     };
     this.s.sink.publish('response', record);
   }
