@@ -147,9 +147,24 @@ export type BackoffName = z.infer<typeof Backoff>;
 export function embeddedDefaults(env: NodeJS.ProcessEnv = process.env): unknown {
   return {
     listen: { host: env.SWITCHYARD_HOST ?? '127.0.0.1', port: Number(env.SWITCHYARD_PORT ?? 8787) },
+    // Every provider that needs nothing but a key (empty: clients send their own). Azure, Vertex,
+    // Bedrock and Workers AI need more (resource, project, region, account) and a config file.
     providers: {
       openai: { api_key: '${OPENAI_API_KEY:-}' },
       anthropic: { api_key: '${ANTHROPIC_API_KEY:-}' },
+      'google-ai-studio': { api_key: '${GEMINI_API_KEY:-}' },
+      mistral: { api_key: '${MISTRAL_API_KEY:-}' },
+      groq: { api_key: '${GROQ_API_KEY:-}' },
+      cohere: { api_key: '${COHERE_API_KEY:-}' },
+      deepseek: { api_key: '${DEEPSEEK_API_KEY:-}' },
+      xai: { api_key: '${XAI_API_KEY:-}' },
+      perplexity: { api_key: '${PERPLEXITY_API_KEY:-}' },
+      openrouter: { api_key: '${OPENROUTER_API_KEY:-}' },
+      cerebras: { api_key: '${CEREBRAS_API_KEY:-}' },
+      together: { api_key: '${TOGETHER_API_KEY:-}' },
+      fireworks: { api_key: '${FIREWORKS_API_KEY:-}' },
+      huggingface: { api_key: '${HF_TOKEN:-}' },
+      ollama: { base_url: env.OLLAMA_HOST ?? 'http://localhost:11434' },
     },
     gateways: { default: {} },
     ...(env.KAFKA_BROKERS ? { telemetry: { kafka: { brokers: env.KAFKA_BROKERS.split(',') } } } : {}),

@@ -49,7 +49,8 @@ export function admit(
     }
     ex.onFinish((end) => {
       const u = end.usage;
-      if (u) limiter.addTokens(scope, u.input_tokens + u.cached_input_tokens + u.cache_write_tokens + u.output_tokens);
+      // A cache hit consumed no provider tokens.
+      if (u && ex.cacheStatus !== 'HIT') limiter.addTokens(scope, u.input_tokens + u.cached_input_tokens + u.cache_write_tokens + u.output_tokens);
     });
   }
   if (controls.ledger) {
@@ -66,7 +67,8 @@ export function admit(
     }
     ex.budgetReservedUsd = estimate;
     ex.onFinish((end) => {
-      const cost = actualCost(catalog, ex, end);
+      // A cache hit costs nothing at the provider.
+      const cost = ex.cacheStatus === 'HIT' ? 0 : actualCost(catalog, ex, end);
       ex.budgetSettledUsd = cost;
       ledger.settle(r.reservation, cost);
     });

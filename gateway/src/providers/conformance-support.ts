@@ -2,9 +2,10 @@
 // (all pointed at one test upstream), and reassembly of OpenAI chunks and Anthropic events into
 // the answer they spell.
 import { SseParser, type StreamEvent } from '../upstream/sse.ts';
+import { configureProviders, ProvidersConfigSchema } from './config.ts';
 import type { ChatExpectation, Fixture } from './fixtures.ts';
 import { openaiUsage, usageObjectOf } from './openai/format.ts';
-import { isObject, tryParse, type Json, type JsonObject, type Usage, type WireFormat } from './types.ts';
+import { isObject, tryParse, type ConfiguredProvider, type Json, type JsonObject, type Usage, type WireFormat } from './types.ts';
 
 /** The `providers` config section with every provider (and custom-acme) at `url`. */
 export function testProvidersConfig(url: string): Record<string, unknown> {
@@ -161,3 +162,12 @@ export function normalizedOf(u: JsonObject | undefined): Usage | undefined {
 }
 
 export type { Fixture };
+
+/** One provider bound to the test config (optionally with its entry replaced). */
+export function testProvider(id: string, entry?: unknown, url = 'https://upstream.test'): ConfiguredProvider {
+  const cfg = testProvidersConfig(url);
+  if (entry !== undefined) cfg[id] = entry;
+  const p = configureProviders(ProvidersConfigSchema.parse(cfg)).get(id);
+  if (!p) throw new Error(`${id} is not configured`);
+  return p;
+}

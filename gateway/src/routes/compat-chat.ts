@@ -63,6 +63,7 @@ export async function forwardCompat(
     model,
     url,
     body,
+    json: call.body,
     stream: call.stream,
     retry: retrySettings(settings, options),
     shape: { kind: 'chat', translator, model, includeUsage },

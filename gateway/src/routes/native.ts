@@ -43,10 +43,12 @@ export function nativeRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.post<{ Params: { gateway: string; provider: string; '*': string } }>('/v1/:gateway/:provider/*', async (req, reply) => {
     const settings = gatewaySettings(ctx, req.params.gateway);
     const provider = providerRuntime(ctx, req.params.provider);
-    const path = safeNativePath(req.params['*']);
+    const query = req.url.indexOf('?');
+    // The path as the client encoded it (fastify's params are decoded): a signature or a model id
+    // with reserved characters (Bedrock's "…-v1%3A0") must reach the upstream unchanged.
+    const path = safeNativePath((query >= 0 ? req.url.slice(0, query) : req.url).split('/').slice(4).join('/'));
     const options = parseRequestOptions(req.headers);
     const { raw, json } = objectBody(req.body);
-    const query = req.url.indexOf('?');
     const target = nativeTarget(provider, path, query >= 0 ? req.url.slice(query) : '', json, raw);
     const inspection = target.inspection;
     const exchange = new Exchange({
@@ -68,6 +70,7 @@ export function nativeRoutes(app: FastifyInstance, ctx: RouteContext): void {
       model: inspection.model,
       url: target.url,
       body: target.body,
+      json: inspection.body ?? json,
       stream: inspection.stream,
       retry: retrySettings(settings, options),
       shape: { kind: 'native', hideEvent: inspection.hideEvent },

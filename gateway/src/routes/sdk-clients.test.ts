@@ -35,7 +35,7 @@ describe('the openai SDK', () => {
   it('compat: reaches Anthropic with OpenAI tool calls, whole and streamed', async () => {
     const client = openaiAt('compat');
     const whole = await client.chat.completions.create({ model: 'anthropic/claude-sonnet-4', messages: [{ role: 'user', content: 'weather?' }], tools: [weatherTool], max_tokens: 64 }, toolCall);
-    expect(whole.choices[0]?.message.tool_calls?.[0]?.function).toEqual({ name: 'get_weather', arguments: '{"city":"Paris"}' });
+    expect(whole.choices[0]?.message.tool_calls?.[0]).toMatchObject({ type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } });
     expect(whole.usage?.completion_tokens).toBe(anthropicUsageFor(lastBody()).output_tokens);
 
     const stream = await client.chat.completions.create({ model: 'anthropic/claude-sonnet-4', messages: [{ role: 'user', content: 'weather?' }], tools: [weatherTool], stream: true, stream_options: { include_usage: true } }, toolCall);

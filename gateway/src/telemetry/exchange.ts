@@ -52,6 +52,8 @@ export class Exchange {
   budgetReservedUsd = 0;
   budgetSettledUsd = 0;
   keyAlias: string | null = null;
+  /** Gateway cache: BYPASS (not cacheable or cache off), MISS, or HIT (served without an upstream call). */
+  cacheStatus: 'HIT' | 'MISS' | 'BYPASS' = 'BYPASS';
   readonly s: ExchangeStart;
 
   private begun = false;
@@ -148,7 +150,7 @@ export class Exchange {
       usage_source: end.usageSource ?? (u ? 'provider' : 'missing'),
       latency_ms: Math.round(this.elapsed()),
       ttft_ms: this.firstByteHr === undefined ? null : Math.round(this.firstByteHr - this.startHr),
-      cache_status: 'BYPASS',
+      cache_status: this.cacheStatus,
       attempts: this.attempts,
       step: this.step,
       custom_cost_in: this.s.options.customCost?.perIn ?? null,

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errors as undiciErrors, request, type Dispatcher } from 'undici';
 import type { Logger, PriceCatalog } from '@switchyard/schemas';
 import { admit } from '../controls/admission.ts';
+import { cacheKey, type CachedResponse } from '../controls/cache.ts';
 import { tokenOf } from '../controls/auth-hook.ts';
 import type { GatewayControls } from '../controls/gateway-controls.ts';
 import { GatewayError, type ErrorCode } from '../errors.ts';
@@ -39,6 +40,8 @@ export interface ForwardPlan {
   headers?: Record<string, string>;
   /** The parsed upstream body when the route has it (spares a parse for budget estimates). */
   json?: unknown;
+  /** Set by the cache on a miss: the relay hands over a complete 2xx answer to be stored. */
+  capture?: (c: CachedResponse) => void;
 }
 
 export interface ForwardDeps {
@@ -57,6 +60,7 @@ export function gatewayHeaders(ex: Exchange, preMs: number, upstreamMs?: number)
     'server-timing': `swy-pre;dur=${preMs.toFixed(3)}` + (upstreamMs === undefined ? '' : `, upstream;dur=${upstreamMs.toFixed(3)}`),
   };
   if (ex.s.options.eventId !== null) h['cf-aig-event-id'] = ex.s.options.eventId;
+  if (ex.cacheStatus !== 'BYPASS') h['cf-aig-cache-status'] = ex.cacheStatus;
   return h;
 }
 
@@ -172,6 +176,73 @@ function header(v: string | string[] | undefined): string | undefined {
  * plan; the first accepted answer is relayed (cf-aig-step says which plan answered).
  */
 export async function forward(req: FastifyRequest, reply: FastifyReply, ex: Exchange, plans: ForwardPlan[], deps: ForwardDeps): Promise<void> {
+  const token = tokenOf(req);
+  ex.begin(token?.id ?? null);
+  const controls = deps.controls(ex.s.gateway);
+  const refused = admit(controls, deps.catalog, ex, plans.map((p) => ({ provider: p.provider.adapter.id, model: p.model, json: p.json, raw: p.body })), token);
+  if (refused) {
+    sendError(reply, ex, refused);
+    return;
+  }
+  const cache = controls.cache;
+  const first = plans[0] as ForwardPlan;
+  // The universal endpoint's fallback chains are not cached: which step answers is not a property of the request.
+  if (!cache || plans.length !== 1 || ex.s.options.skipCache) return run(req, reply, ex, plans, deps);
+  const url = new URL(first.url);
+  const key = cacheKey({
+    namespace: ex.s.gateway,
+    provider: first.provider.adapter.id,
+    path: url.pathname + url.search,
+    body: first.json ?? first.body,
+    ...(ex.s.options.cacheKey !== undefined ? { customKey: ex.s.options.cacheKey } : {}),
+  });
+  const hit = cache.get(key);
+  if (hit) return replayCached(reply, ex, hit);
+  ex.cacheStatus = 'MISS';
+  let leader = false;
+  // Concurrent identical misses: one upstream call (the leader's); the others replay its answer.
+  const shared = cache.coalesce(key, async () => {
+    leader = true;
+    let captured: CachedResponse | undefined;
+    await run(req, reply, ex, [{ ...first, capture: (c) => { captured = c; } }], deps);
+    if (captured) cache.set(key, captured, cache.clampTtl(ex.s.options.cacheTtlMs));
+    return captured;
+  });
+  if (leader) {
+    await shared;
+    return;
+  }
+  const answer = await shared.catch(() => undefined);
+  if (answer) return replayCached(reply, ex, answer);
+  return run(req, reply, ex, plans, deps);
+}
+
+/** Serve a cached answer: JSON as it was, a stream replayed event by event. No upstream call. */
+async function replayCached(reply: FastifyReply, ex: Exchange, c: CachedResponse): Promise<void> {
+  ex.cacheStatus = 'HIT';
+  ex.attempts = 0;
+  const headers = { ...c.headers, ...gatewayHeaders(ex, ex.elapsed()) };
+  let bytes = 0;
+  ex.markFirstByte();
+  if (c.events) {
+    const res = reply.raw;
+    reply.hijack();
+    res.writeHead(c.status, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+    for (const ev of c.events) {
+      if (res.destroyed) break;
+      bytes += Buffer.byteLength(ev);
+      if (!res.write(ev)) await new Promise((r) => { res.once('drain', r); res.once('close', r); });
+    }
+    res.end();
+  } else {
+    bytes = c.body?.length ?? 0;
+    await reply.code(c.status).headers(headers).send(c.body ?? '');
+  }
+  ex.finish({ status: c.status, outcome: 'success', upstreamStatus: 0, usage: c.usage, usageSource: c.usage ? 'provider' : 'missing', responseBytes: bytes });
+}
+
+/** Try the plans (retries, fallback) and relay the accepted answer. */
+async function run(req: FastifyRequest, reply: FastifyReply, ex: Exchange, plans: ForwardPlan[], deps: ForwardDeps): Promise<void> {
   const abort = new AbortController();
   let clientGone = false;
   const onClose = () => {
@@ -181,14 +252,6 @@ export async function forward(req: FastifyRequest, reply: FastifyReply, ex: Exch
     }
   };
   reply.raw.on('close', onClose);
-  const token = tokenOf(req);
-  ex.begin(token?.id ?? null);
-  const refused = admit(deps.controls(ex.s.gateway), deps.catalog, ex, plans.map((p) => ({ provider: p.provider.adapter.id, model: p.model, json: p.json, raw: p.body })), token);
-  if (refused) {
-    reply.raw.off('close', onClose);
-    sendError(reply, ex, refused);
-    return;
-  }
   deps.resilience.retryBudget.onRequest();
   const preMs = ex.elapsed();
   ex.attempts = 0;

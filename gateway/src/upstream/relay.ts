@@ -80,8 +80,21 @@ export async function relayWhole(reply: FastifyReply, plan: ForwardPlan, ex: Exc
   }
   ex.markFirstByte();
   const bytes = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
+  if (ok && plan.capture) {
+    plan.capture({ status, headers: cacheableHeaders(headers), body: Buffer.from(payload), ...(usage ? { usage } : {}), model: plan.model });
+  }
   ex.finish({ status, outcome: ok ? 'success' : 'upstream_error', upstreamStatus: status, usage, usageSource, responseBytes: bytes });
   await reply.code(status).headers(headers).send(payload);
+}
+
+/** Upstream headers worth replaying from the cache (no per-exchange ids or timings). */
+function cacheableHeaders(h: Record<string, string | string[]>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) {
+    if (k.startsWith('cf-aig-') || k === 'server-timing' || k.includes('request-id') || k.includes('ratelimit')) continue;
+    out[k] = Array.isArray(v) ? v.join(', ') : v;
+  }
+  return out;
 }
 
 const isSse = (ev: StreamEvent): ev is SseEvent => typeof ev.raw === 'string';
@@ -112,12 +125,18 @@ export async function relayStream(reply: FastifyReply, plan: ForwardPlan, ex: Ex
     ...gatewayHeaders(ex, preMs, upstreamMs),
   });
   let bytes = 0;
+  // What a cache miss keeps for replay (SSE text only; binary framings are not cached).
+  let captured: string[] | undefined = plan.capture && translate ? [] : plan.capture && format.stream.contentType === 'text/event-stream' ? [] : undefined;
   // Answer characters seen, for an estimate if the provider never reports usage.
   let outputChars = 0;
   const write = async (out: string | Uint8Array): Promise<void> => {
     if (!out.length) return;
     ex.markFirstByte();
     bytes += typeof out === 'string' ? Buffer.byteLength(out) : out.length;
+    if (captured) {
+      if (typeof out === 'string') captured.push(out);
+      else captured = undefined;
+    }
     if (!res.write(out)) await drained(res);
   };
   const finish = (outcome: 'success' | 'stream_truncated' | 'client_closed', errorCode?: ErrorCode) => {
@@ -157,6 +176,10 @@ export async function relayStream(reply: FastifyReply, plan: ForwardPlan, ex: Ex
   } else {
     if (translate) await write(translate.end());
     finish('success');
+    if (captured && plan.capture) {
+      const usage = observer.usage();
+      plan.capture({ status: upstream.statusCode, headers: cacheableHeaders(upstreamHeaders), events: captured, ...(usage ? { usage } : {}), model: plan.model });
+    }
   }
   res.end();
 }
