@@ -16,8 +16,11 @@ export const RESPONSES_SOURCE = raw('switchyard.responses FINAL');
 
 const HOUR_MS = 3_600_000;
 const HOUR_START = raw(`intDiv(ts_ms, ${HOUR_MS}) * ${HOUR_MS}`);
-/** A row is priced by the catalog unless the request carried a custom cost. */
-const CATALOG_PRICED = raw('isNull(custom_cost_in) AND isNull(custom_cost_out)');
+/** Cache hits were served by the gateway without a provider call: they cost nothing. */
+const BILLED = "cache_status != 'HIT'";
+/** A billed row is priced by the catalog unless the request carried a custom cost. */
+const CATALOG_PRICED = raw(`${BILLED} AND isNull(custom_cost_in) AND isNull(custom_cost_out)`);
+const CUSTOM_PRICED = raw(`${BILLED} AND NOT (isNull(custom_cost_in) AND isNull(custom_cost_out))`);
 /** cf-aig-custom-cost: every input kind at per_token_in, all output at per_token_out (= customCostOf). A missing side costs 0. */
 const CUSTOM_COST = raw(
   '(input_tokens + cached_input_tokens + cache_write_tokens) * ifNull(custom_cost_in, 0) + output_tokens * ifNull(custom_cost_out, 0)',
@@ -89,7 +92,7 @@ export function buildUsageQuery(q: UsageQuery): string {
   sumIf(cache_write_tokens, ${CATALOG_PRICED}) AS catalog_cache_write_tokens,
   sumIf(output_tokens, ${CATALOG_PRICED}) AS catalog_output_tokens,
   sumIf(reasoning_tokens, ${CATALOG_PRICED}) AS catalog_reasoning_tokens,
-  sumIf(${CUSTOM_COST}, NOT (${CATALOG_PRICED})) AS custom_cost_usd
+  sumIf(${CUSTOM_COST}, ${CUSTOM_PRICED}) AS custom_cost_usd
 FROM ${RESPONSES_SOURCE}
 WHERE ${raw(where.map((w) => literal(w)).join('\n  AND '))}
 GROUP BY bucket_key, gateway, provider, model

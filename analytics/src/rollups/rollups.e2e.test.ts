@@ -35,6 +35,7 @@ interface Row {
   reasoning_tokens?: number;
   custom_cost_in?: number | null;
   custom_cost_out?: number | null;
+  cache_status?: string;
 }
 
 /** A switchyard.responses row with every column written (18.16 stores zeros, not DEFAULTs, for omitted ones). */
@@ -49,7 +50,7 @@ function responseRow(r: Row, ingestedAtS: number): Record<string, unknown> {
     upstream_status: outcome === 'success' ? 200 : 500,
     input_tokens: r.input_tokens ?? 0, cached_input_tokens: r.cached_input_tokens ?? 0, cache_write_tokens: r.cache_write_tokens ?? 0,
     output_tokens: r.output_tokens ?? 0, reasoning_tokens: r.reasoning_tokens ?? 0, usage_source: 'provider',
-    latency_ms: 250, ttft_ms: 40, cache_status: 'MISS', attempts: 1, step: 0,
+    latency_ms: 250, ttft_ms: 40, cache_status: r.cache_status ?? 'MISS', attempts: 1, step: 0,
     custom_cost_in: r.custom_cost_in ?? null, custom_cost_out: r.custom_cost_out ?? null,
     response_bytes: 512, body: null, schema_version: 1, kafka_partition: 0, kafka_offset: 0, ingested_at: ingestedAtS,
   };
@@ -68,6 +69,8 @@ const ROWS: Row[] = [
   { log_id: 'e2', ts_ms: H1 + 41 * 60_000, provider: 'acme', model: 'acme-1', input_tokens: 1000, output_tokens: 1000, custom_cost_in: 0.000001, custom_cost_out: 0.000001 },
   // Hour 2: the duplicate (inserted twice below), and a row in the last millisecond of the hour.
   { log_id: 'f', ts_ms: H2 + 60_000, provider: 'openai', model: 'gpt-4o', input_tokens: 10, output_tokens: 20 },
+  // The same answer served from the gateway's cache: counted and its tokens summed, but it cost nothing.
+  { log_id: 'hit', ts_ms: H2 + 2 * 60_000, provider: 'openai', model: 'gpt-4o', input_tokens: 10, output_tokens: 20, cache_status: 'HIT' },
   { log_id: 'g', ts_ms: H2 + HOUR - 1, provider: 'anthropic', model: 'claude-sonnet-4', input_tokens: 100, cached_input_tokens: 400, cache_write_tokens: 1000, output_tokens: 10 },
   // Outside [from, to): one millisecond before from, exactly at to.
   { log_id: 'early', ts_ms: H1 - 1, provider: 'openai', model: 'gpt-4o', input_tokens: 999_999 },
@@ -96,8 +99,8 @@ const EXPECTED_HOURLY = [
     ...ZERO_TOKENS, input_tokens: 3, cost_usd: 0, unpriced_requests: 1 },
   { hour: '2026-11-21T21:00:00Z', gateway: GATEWAY, provider: 'anthropic', model: 'claude-sonnet-4', requests: 1, errors: 0,
     ...ZERO_TOKENS, input_tokens: 100, cached_input_tokens: 400, cache_write_tokens: 1000, output_tokens: 10, cost_usd: COST_H2_SONNET, unpriced_requests: 0 },
-  { hour: '2026-11-21T21:00:00Z', gateway: GATEWAY, provider: 'openai', model: 'gpt-4o', requests: 1, errors: 0,
-    ...ZERO_TOKENS, input_tokens: 10, output_tokens: 20, cost_usd: COST_H2_GPT4O, unpriced_requests: 0 },
+  { hour: '2026-11-21T21:00:00Z', gateway: GATEWAY, provider: 'openai', model: 'gpt-4o', requests: 2, errors: 0,
+    ...ZERO_TOKENS, input_tokens: 20, output_tokens: 40, cost_usd: COST_H2_GPT4O, unpriced_requests: 0 },
 ];
 
 /** Exact integers; costs to 1e-12 USD (float sums may differ in the last bit). */
@@ -146,7 +149,8 @@ describe('GET /api/v1/rollups/hourly', () => {
     // Two inserts make two parts; a background merge may or may not have collapsed them by now
     // (so the raw copy count is not asserted). The rollup must count the record once either way.
     const { body } = await get('/api/v1/rollups/hourly', { ...range, from: String(H2), model: 'gpt-4o' });
-    expect(body.rows).toEqual([expect.objectContaining({ hour: '2026-11-21T21:00:00Z', requests: 1, input_tokens: 10, output_tokens: 20 })]);
+    // Two records in this group: 'f' (inserted twice, counted once) and the cache hit.
+    expect(body.rows).toEqual([expect.objectContaining({ hour: '2026-11-21T21:00:00Z', requests: 2, input_tokens: 20, output_tokens: 40 })]);
   });
 
   it('reads exactly what the documented responses_final view holds for the range', async () => {
@@ -230,7 +234,7 @@ describe('GET /api/v1/rollups/summary', () => {
       rows: withCloseCosts([
         { gateway: GATEWAY, provider: 'acme', requests: 2, errors: 0, ...ZERO_TOKENS, input_tokens: 1700, output_tokens: 1070, cost_usd: COST_H1_ACME, unpriced_requests: 1 },
         { gateway: GATEWAY, provider: 'anthropic', requests: 1, errors: 0, ...ZERO_TOKENS, input_tokens: 100, cached_input_tokens: 400, cache_write_tokens: 1000, output_tokens: 10, cost_usd: COST_H2_SONNET, unpriced_requests: 0 },
-        { gateway: GATEWAY, provider: 'openai', requests: 5, errors: 1, ...ZERO_TOKENS, input_tokens: 3610, cached_input_tokens: 200, output_tokens: 470, cost_usd: COST_H1_GPT4O + COST_H1_SNAPSHOT + COST_H2_GPT4O, unpriced_requests: 0 },
+        { gateway: GATEWAY, provider: 'openai', requests: 6, errors: 1, ...ZERO_TOKENS, input_tokens: 3620, cached_input_tokens: 200, output_tokens: 490, cost_usd: COST_H1_GPT4O + COST_H1_SNAPSHOT + COST_H2_GPT4O, unpriced_requests: 0 },
         { gateway: GATEWAY, provider: WEIRD_PROVIDER, requests: 1, errors: 0, ...ZERO_TOKENS, input_tokens: 3, cost_usd: 0, unpriced_requests: 1 },
       ]),
     });
