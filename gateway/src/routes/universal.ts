@@ -10,7 +10,7 @@ import { Exchange } from '../telemetry/exchange.ts';
 import { forward, type ForwardPlan } from '../upstream/proxy.ts';
 import type { JsonBody } from './body.ts';
 import { gatewaySettings, providerRuntime, type RouteContext } from './context.ts';
-import { safeNativePath } from './native.ts';
+import { nativeTarget, safeNativePath } from './native.ts';
 import { retrySettings } from './retry-settings.ts';
 
 const MAX_STEPS = 10;
@@ -71,17 +71,20 @@ export function universalRoutes(app: FastifyInstance, ctx: RouteContext): void {
       const provider = providerRuntime(ctx, step.provider);
       const path = safeNativePath(step.endpoint.replace(/^\/+/, ''));
       const query = step.query as JsonObject;
-      const inspection = provider.adapter.inspectNative(path, query);
+      // The same mapping as the native route: provider URL layout (Azure, Bedrock, …) and signing.
+      const target = nativeTarget(provider, path, '', query, Buffer.from(JSON.stringify(query)));
+      const inspection = target.inspection;
       return {
         provider,
         model: inspection.model,
-        url: provider.baseUrl + path,
-        body: JSON.stringify(inspection.body ?? query),
+        url: target.url,
+        body: target.body,
         stream: inspection.stream,
         shape: { kind: 'native', hideEvent: inspection.hideEvent },
         retry: retrySettings(settings, stepOptions(step.config, options, i)),
-        headers: stepHeaders(step.headers, i),
-        json: query,
+        // A signature must cover exactly what is sent: it comes last, so step headers cannot override it.
+        headers: { ...stepHeaders(step.headers, i), ...target.headers },
+        json: inspection.body ?? query,
       };
     });
     const first = plans[0] as ForwardPlan;

@@ -11,7 +11,7 @@ import { GatewayError, type ErrorCode } from '../errors.ts';
 import type { ChatTranslator, ProviderAdapter } from '../providers/types.ts';
 import type { Exchange } from '../telemetry/exchange.ts';
 import { upstreamHeaders } from './headers.ts';
-import { relayStream, relayWhole } from './relay.ts';
+import { isStreamed, relayStream, relayWhole } from './relay.ts';
 import { parseRetryAfter, retryDelayMs, type Backoff } from '../controls/backoff.ts';
 import type { Resilience } from './resilience.ts';
 import type { SseEvent } from './sse.ts';
@@ -284,7 +284,7 @@ async function run(req: FastifyRequest, reply: FastifyReply, ex: Exchange, plans
   const contentType = String(upstream.headers['content-type'] ?? '');
   if (plans.length > 1) reply.header('cf-aig-step', String(ex.step));
   try {
-    if (status >= 200 && status < 300 && plan.stream && contentType.includes('text/event-stream')) {
+    if (isStreamed(plan, status, contentType)) {
       await relayStream(reply, plan, ex, upstream, deps, preMs, upstreamMs);
     } else {
       await relayWhole(reply, plan, ex, upstream, deps, preMs, upstreamMs);

@@ -61,8 +61,6 @@ function emptyUsage(): Usage {
   return { input_tokens: 0, cached_input_tokens: 0, cache_write_tokens: 0, output_tokens: 0, reasoning_tokens: 0 };
 }
 
-const isException = (ev: StreamEvent) => ev.event !== undefined && /Exception$|Error$/.test(ev.event);
-
 class ConverseObserver implements StreamObserver {
   private last: Usage | undefined;
   private done = false;
@@ -131,5 +129,3 @@ export const invokeFormat: WireFormat = {
   errorBody: bedrockErrorBody,
   streamErrorEvent: bedrockStreamError,
 };
-
-export { isException };

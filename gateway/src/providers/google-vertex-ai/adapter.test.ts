@@ -25,3 +25,16 @@ describe('google-vertex-ai adapter', () => {
     expect(adapter.chat?.request({ messages: [], stream: true }, 'gemini-2.5-flash').path).toBe('/v1/projects/my-project/locations/europe-west4/publishers/google/models/gemini-2.5-flash:streamGenerateContent?alt=sse');
   });
 });
+
+describe('google-vertex-ai embeddings', () => {
+  it('go to :predict and count tokens from each prediction\'s statistics', () => {
+    expect(adapter.embeddings?.request({ input: ['a b', 'c'], dimensions: 256 }, 'text-embedding-005')).toEqual({
+      path: '/v1/projects/my-project/locations/europe-west4/publishers/google/models/text-embedding-005:predict',
+      body: { instances: [{ content: 'a b' }, { content: 'c' }], parameters: { outputDimensionality: 256 } }, stream: false,
+    });
+    const answer = { predictions: [{ embeddings: { statistics: { token_count: 2, truncated: false }, values: [0.1, 0.2] } }, { embeddings: { statistics: { token_count: 1, truncated: false }, values: [0.3, 0.4] } }] };
+    const url = `${baseUrl}/v1/projects/my-project/locations/europe-west4/publishers/google/models/text-embedding-005:predict`;
+    expect(adapter.formatFor(url).usageFromJson(answer, {})).toMatchObject({ input_tokens: 3 });
+    expect(adapter.embeddings?.response(answer, 'text-embedding-005')).toMatchObject({ data: [{ index: 0, embedding: [0.1, 0.2] }, { index: 1 }], usage: { prompt_tokens: 3 } });
+  });
+});

@@ -4,10 +4,11 @@
 import { z } from 'zod';
 import { anthropicChat } from '../anthropic/chat.ts';
 import { anthropicFormat } from '../anthropic/format.ts';
-import { geminiChat, geminiEmbeddings } from '../google-ai-studio/chat.ts';
+import { geminiChat } from '../google-ai-studio/chat.ts';
 import { geminiFormat } from '../google-ai-studio/format.ts';
 import { fillTemplate, httpUrl } from '../shared/config.ts';
 import type { ChatCodec, ProviderAdapter, ProviderDefinition } from '../types.ts';
+import { predictFormat, vertexEmbeddings } from './embeddings.ts';
 
 const NATIVE = /\/locations\/([a-z0-9-]+)\/publishers\/([a-z0-9-]+)\/models\/([^/:]+):(\w+)$/;
 export const VERTEX_ANTHROPIC_VERSION = 'vertex-2023-10-16';
@@ -47,9 +48,9 @@ function vertexAdapter(cfg: z.output<typeof Config>, template: string): Provider
       return { model: m ? decodeURIComponent(m[3] as string) : '', stream: method === 'streamGenerateContent' || (method === 'streamRawPredict' && body.stream === true) };
     },
     nativeUrl: (_baseUrl, path, search) => fillTemplate(template, { region: NATIVE.exec(path)?.[1] ?? cfg.region }) + path + search,
-    formatFor: (url) => (url.includes('/publishers/anthropic/') ? anthropicFormat : geminiFormat),
+    formatFor: (url) => (url.includes('/publishers/anthropic/') ? anthropicFormat : /:predict(\?|$)/.test(url) ? predictFormat : geminiFormat),
     chat,
-    embeddings: geminiEmbeddings((model, method) => `${prefix('google', model)}:${method}`, (model) => `${prefix('google', model).slice(1)}`),
+    embeddings: vertexEmbeddings((model) => `${prefix('google', model)}:predict`),
   };
 }
 
