@@ -254,34 +254,3 @@ describe('RateLimiter config checks', () => {
     expect(() => new RateLimiter([], { maxKeys: 0 })).toThrow(/maxKeys/);
   });
 });
-
-describe('RateLimiter hot path cost', () => {
-  it('checks five rules over 10,000 active keys with p99 ≤ 20 µs', () => {
-    const rl = new RateLimiter(
-      [
-        rule({ id: 'gw', limit: 1e9, window_ms: 60_000 }),
-        rule({ id: 'tok', scope: 'token', limit: 1e9, technique: 'sliding', window_ms: 60_000 }),
-        rule({ id: 'tok-tokens', scope: 'token', kind: 'tokens', limit: 1e12, technique: 'sliding', window_ms: 60_000 }),
-        rule({ id: 'model', scope: 'model', limit: 1e9, window_ms: 60_000 }),
-        rule({ id: 'user', scope: 'metadata', metadata_key: 'user', limit: 1e9, technique: 'sliding', window_ms: 60_000 }),
-      ],
-    );
-    const scopes = Array.from({ length: 10_000 }, (_, i) => scope({ token: `tok-${i}`, model: `m${i % 20}`, metadata: { user: `user-${i}` } }));
-    for (let r = 0; r < 3; r++) for (const s of scopes) rl.admit(s); // warm up: every key exists, JIT settled
-    // The best of up to five rounds of 20,000 timed checks: on a shared 2-core machine a neighbour
-    // (or another test file) can stall one round; the code's own cost is what is being measured.
-    const samples = new Float64Array(20_000);
-    let p99us = Infinity;
-    for (let round = 0; round < 5 && p99us > 20; round++) {
-      for (let i = 0; i < samples.length; i++) {
-        const s = scopes[(i * 7919 + round) % scopes.length]!;
-        const t0 = process.hrtime.bigint();
-        rl.admit(s);
-        samples[i] = Number(process.hrtime.bigint() - t0);
-      }
-      samples.sort();
-      p99us = Math.min(p99us, samples[Math.floor(samples.length * 0.99)]! / 1000);
-    }
-    expect(p99us).toBeLessThanOrEqual(20);
-  });
-});
