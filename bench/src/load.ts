@@ -11,7 +11,11 @@ export interface Target {
   origin: string;
   path: string;
   headers: Record<string, string>;
+  /** A header set to a fresh value on every request (e.g. cf-aig-cache-key, so each one is a cache miss). */
+  uniqueHeader?: string;
 }
+
+let uniqueCounter = 0;
 
 export interface PhaseResult {
   target: Target['name'];
@@ -39,7 +43,8 @@ interface Outcome {
 
 async function send(pool: Pool, target: Target, body: string): Promise<Outcome> {
   try {
-    const res = await pool.request({ method: 'POST', path: target.path, headers: target.headers, body });
+    const headers = target.uniqueHeader ? { ...target.headers, [target.uniqueHeader]: `u${++uniqueCounter}` } : target.headers;
+    const res = await pool.request({ method: 'POST', path: target.path, headers, body });
     await res.body.dump({ limit: 1 << 20 });
     if (res.statusCode >= 200 && res.statusCode < 300) return { ok: true };
     return { ok: false, error: `HTTP ${res.statusCode}` };

@@ -1,5 +1,6 @@
 // The mock upstream and the gateway each run in their own child process, so neither shares an
 // event loop with the load generator.
+import { createHash } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -90,7 +91,33 @@ export interface GatewayConfig {
     openai: { base_url: string; api_key: string };
     anthropic: { base_url: string; api_key: string };
   };
-  gateways: { default: Record<string, never> };
+  gateways: { default: Record<string, unknown> };
+  telemetry?: Record<string, unknown>;
+}
+
+/** The secret the full-features lane's clients present (its sha256 is in the config). */
+export const BENCH_TOKEN = 'bench-token-secret';
+const BENCH_TOKEN_SHA256 = createHash('sha256').update(BENCH_TOKEN).digest('hex');
+
+/**
+ * The full-features lane: gateway token auth, local rate limits (high enough never to refuse),
+ * the response cache, and request/response records published to a real Kafka.
+ */
+export function fullFeaturesConfig(mockUrl: string, port: number, brokers: string[], spoolDir: string): GatewayConfig {
+  return {
+    ...proxyOnlyConfig(mockUrl, port),
+    telemetry: { kafka: { brokers, topic: 'bench.records' }, spool: { dir: spoolDir } },
+    gateways: {
+      default: {
+        auth: { required: true, tokens: [{ id: 'bench', sha256: BENCH_TOKEN_SHA256 }] },
+        cache: { enabled: true },
+        rate_limits: [
+          { id: 'per-token', scope: 'token', limit: 1e9, window_ms: 60_000, technique: 'sliding' },
+          { id: 'per-model-tokens', scope: 'model', kind: 'tokens', limit: 1e12, window_ms: 60_000 },
+        ],
+      },
+    },
+  };
 }
 
 /** The proxy-only lane: no "telemetry" key means no Kafka. */

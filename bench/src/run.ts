@@ -1,14 +1,17 @@
-// `npm run bench`: the proxy-only lane. Starts the mock upstream and the gateway as child
+// `npm run bench`: the proxy-only lane, then the full-features lane (BENCH_FULL=0 skips it). Starts the mock upstream and the gateway as child
 // processes, sends the same ~1 KB OpenAI chat completion directly to the mock and through the
 // gateway, prints the figures and writes them to bench/results/latest.json. See bench/README.md.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import os from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chatBody } from './body.ts';
 import { runClosedLoop, type Target } from './load.ts';
 import { machineInfo } from './machine.ts';
-import { freePort, proxyOnlyConfig, rssMb, startGatewayChild, startMockChild, type GatewayChild, type MockChild } from './processes.ts';
+import { BENCH_TOKEN, freePort, fullFeaturesConfig, proxyOnlyConfig, rssMb, startGatewayChild, startMockChild, type GatewayChild, type MockChild } from './processes.ts';
 import { settingsFromEnv } from './settings.ts';
 import { closedLoopSuite, rateSweep, type ConcurrencyFigures, type RateSweep } from './suites.ts';
 
@@ -75,16 +78,35 @@ interface Lane {
   stop(): Promise<void>;
 }
 
-async function startLane(mockLatencyMs: number): Promise<Lane> {
+/** Brokers for the full-features lane: KAFKA_BROKERS, else the local stack (started if needed). */
+function kafkaBrokers(): string[] {
+  if (process.env.KAFKA_BROKERS) return process.env.KAFKA_BROKERS.split(',');
+  execFileSync('bash', [resolve(repoRoot, 'scripts/stack/kafka.sh'), 'start'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const env = readFileSync(resolve(repoRoot, '.stack/stack.env'), 'utf8');
+  const m = /^KAFKA_BROKERS=(.*)$/m.exec(env);
+  if (!m?.[1]) throw new Error('no KAFKA_BROKERS in .stack/stack.env');
+  return m[1].split(',');
+}
+
+async function startLane(mockLatencyMs: number, kind: 'proxy' | 'full' = 'proxy'): Promise<Lane> {
   const mock = await startMockChild(repoRoot, mockLatencyMs);
   let gateway: GatewayChild;
   try {
-    gateway = await startGatewayChild(gatewayEntry, proxyOnlyConfig(mock.url, await freePort()), gatewayEnv);
+    const port = await freePort();
+    const config = kind === 'full'
+      ? fullFeaturesConfig(mock.url, port, kafkaBrokers(), mkdtempSync(join(tmpdir(), 'switchyard-bench-spool-')))
+      : proxyOnlyConfig(mock.url, port);
+    gateway = await startGatewayChild(gatewayEntry, config, gatewayEnv);
   } catch (err) {
     await mock.stop();
     throw err;
   }
   const t = targets(mock, gateway);
+  if (kind === 'full') {
+    t.gateway.headers = { ...t.gateway.headers, 'cf-aig-authorization': `Bearer ${BENCH_TOKEN}` };
+    // Every request a cache miss (a lookup, an upstream call and a store): the worst case.
+    t.gateway.uniqueHeader = 'cf-aig-cache-key';
+  }
   const stop = async () => {
     await gateway.stop();
     await mock.stop();
@@ -165,6 +187,40 @@ async function main(): Promise<void> {
     }
   }
 
+  // Lane 3: full features (auth, rate limits, cache lookups, records to a real Kafka).
+  let full: { closed: ConcurrencyFigures[]; sweep: RateSweep | null; cacheHit: ConcurrencyFigures | null } | null = null;
+  if (settings.full) {
+    log('');
+    log('full features: auth + rate limits + cache (every request a miss) + Avro records to Kafka');
+    const fullLane = await startLane(0, 'full');
+    try {
+      const fullClosed = await closedLoopSuite(fullLane.direct, fullLane.through, body,
+        { concurrencies: [1, 8], runs: settings.runs, durationMs: settings.seconds * 1000, warmupMs: settings.warmupSeconds * 1000 }, log);
+      // G10: the same request again and again, so every one after the first is a cache hit.
+      log('cache hits (same request repeated), c=1');
+      const hitTarget = { ...fullLane.through, uniqueHeader: undefined } as Target;
+      delete (hitTarget as { uniqueHeader?: string }).uniqueHeader;
+      const [hit] = await closedLoopSuite(fullLane.direct, hitTarget, body,
+        { concurrencies: [1], runs: settings.runs, durationMs: settings.seconds * 1000, warmupMs: settings.warmupSeconds * 1000 }, log);
+      full = { closed: fullClosed, sweep: null, cacheHit: hit ?? null };
+    } finally {
+      await fullLane.stop();
+    }
+    if (settings.g2) {
+      log('');
+      log(`full features, open loop, ${settings.g2MockLatencyMs} ms mock (G2 full-features lane)`);
+      const fullRate = await startLane(settings.g2MockLatencyMs, 'full');
+      try {
+        full.sweep = await rateSweep(fullRate.direct, fullRate.through, body, {
+          rates: settings.g2Rates, runs: settings.runs, durationMs: settings.g2Seconds * 1000, warmupMs: settings.warmupSeconds * 1000,
+          mockLatencyMs: settings.g2MockLatencyMs, maxAddedP99Ms: settings.g2MaxAddedP99Ms,
+        }, log);
+      } finally {
+        await fullRate.stop();
+      }
+    }
+  }
+
   const c1 = closed.find((f) => f.concurrency === 1) as ConcurrencyFigures;
   const g1 = {
     target: { p50AddedMs: TARGETS.g1P50AddedMs, p99AddedMs: TARGETS.g1P99AddedMs },
@@ -201,11 +257,19 @@ async function main(): Promise<void> {
     );
   }
   log(`gateway RSS: idle ${memory.idleMb} MB, after closed-loop load ${memory.afterLoadMb} MB`);
+  if (full) {
+    const f1 = full.closed.find((f) => f.concurrency === 1);
+    if (f1) log(`full features, c=1, every request a cache miss: added p50 ${f1.addedP50Ms} ms, p99 ${f1.addedP99Ms} ms; rps ratio ${f1.rpsRatio}`);
+    if (full.cacheHit) log(`G10 cache hit end to end (c=1): gateway p50 ${full.cacheHit.gateway.p50Ms} ms, p99 ${full.cacheHit.gateway.p99Ms} ms (target p50 <= 0.5 ms)`);
+    if (full.sweep) {
+      log(`G2  full features: max rate with added p99 <= ${full.sweep.maxAddedP99Ms} ms: ${full.sweep.maxRate === null ? 'none of the rates tried' : `${full.sweep.maxRate} req/s`}${full.sweep.maxRate !== null ? (full.sweep.confirmed ? ' (confirmed)' : ' (NOT confirmed)') : ''}; stopped by: ${full.sweep.limitedBy} (target >= 2500)`);
+    }
+  }
 
   const result = {
     generatedAt: startedAt.toISOString(),
     durationS: Math.round((Date.now() - startedAt.getTime()) / 1000),
-    lane: 'proxy-only',
+    lanes: settings.full ? ['proxy-only', 'full-features'] : ['proxy-only'],
     machine: { ...machine, loadAvgAtEnd: Math.round((os.loadavg()[0] ?? 0) * 100) / 100 },
     note: 'Load generator, mock upstream and gateway share this machine; each figure is the median of per-run values. See bench/README.md.',
     settings: { ...settings, gatewayEntry: settings.gatewayEntry, bodyBytes: body.length },
@@ -213,6 +277,7 @@ async function main(): Promise<void> {
     G2: g2,
     G3: g3,
     gatewayMemory: memory,
+    fullFeatures: full,
   };
   mkdirSync(dirname(outPath), { recursive: true });
   writeFileSync(outPath, `${JSON.stringify(result, null, 2)}\n`);

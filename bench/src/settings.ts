@@ -8,6 +8,8 @@ export interface BenchSettings {
   concurrencies: number[];
   bodyBytes: number;
   g2: boolean;
+  /** The full-features lane (auth, rate limits, cache, records to Kafka); needs Kafka. */
+  full: boolean;
   g2Rates: number[];
   g2Seconds: number;
   g2MockLatencyMs: number;
@@ -45,6 +47,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): BenchSett
     concurrencies,
     bodyBytes: Math.round(num(env, 'BENCH_BODY_BYTES', 1024)),
     g2: env.BENCH_G2 !== '0',
+    full: env.BENCH_FULL !== '0',
     g2Rates: list(env, 'BENCH_G2_RATES', [500, 1000, 2000, 3000, 4000, 5000, 6000]).sort((a, b) => a - b),
     g2Seconds: num(env, 'BENCH_RATE_SECONDS', 3),
     g2MockLatencyMs: num(env, 'BENCH_G2_MOCK_LATENCY_MS', 20),

@@ -1,12 +1,11 @@
 // One client exchange as the pipeline sees it: builds the request record at admission and the
 // response record exactly once when the response to the client ends, whatever way it ends.
-import { monotonicFactory } from 'ulidx';
+import { ulid } from './ulid.ts';
 import type { RequestRecord, ResponseRecord } from '@switchyard/schemas';
 import type { RequestOptions } from '../controls/request-options.ts';
 import type { Usage, UsageSource } from '../providers/types.ts';
 import type { RecordSink } from './producer.ts';
 
-const ulid = monotonicFactory();
 
 export type Outcome = 'success' | 'upstream_error' | 'gateway_error' | 'client_closed' | 'stream_truncated';
 export type Route = 'native' | 'compat_chat' | 'compat_messages' | 'compat_embeddings' | 'universal';

@@ -121,10 +121,11 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 async function attempt(req: FastifyRequest, plan: ForwardPlan, ex: Exchange, deps: ForwardDeps, signal: AbortSignal): Promise<Attempted> {
   const breaker = deps.resilience.breaker(plan.provider);
   const r = plan.retry;
-  let last: Attempted = { kind: 'error', error: new GatewayError('SWY_UPSTREAM_UNREACHABLE') };
+  // Errors are built only when one happens: an Error captures a stack trace, too dear per request.
+  let last: Attempted | undefined;
   for (let n = 1; n <= r.maxAttempts; n++) {
     if (!breaker.allow()) {
-      if (last.kind === 'response') return last;
+      if (last?.kind === 'response') return last;
       return { kind: 'error', error: new GatewayError('SWY_UPSTREAM_COOLDOWN', plan.provider.adapter.id, breaker.retryAfterMs() || undefined) };
     }
     ex.attempts++;
@@ -155,7 +156,7 @@ async function attempt(req: FastifyRequest, plan: ForwardPlan, ex: Exchange, dep
     }
     const more = n < r.maxAttempts && (retryAfterMs === undefined || retryAfterMs <= r.retryAfterCapMs) && deps.resilience.retryBudget.tryRetry();
     if (!more) break;
-    if (last.kind === 'response') await last.upstream.body.dump().catch(() => undefined);
+    if (last?.kind === 'response') await last.upstream.body.dump().catch(() => undefined);
     const delay = Math.max(retryDelayMs(n, { baseMs: r.retryDelayMs, backoff: r.backoff, maxMs: 30_000 }), retryAfterMs ?? 0);
     try {
       await sleep(delay, signal);
@@ -163,7 +164,7 @@ async function attempt(req: FastifyRequest, plan: ForwardPlan, ex: Exchange, dep
       return { kind: 'client_closed' };
     }
   }
-  return last;
+  return last ?? { kind: 'error', error: new GatewayError('SWY_UPSTREAM_UNREACHABLE') };
 }
 
 function header(v: string | string[] | undefined): string | undefined {
@@ -255,12 +256,15 @@ async function run(req: FastifyRequest, reply: FastifyReply, ex: Exchange, plans
   deps.resilience.retryBudget.onRequest();
   const preMs = ex.elapsed();
   ex.attempts = 0;
-  let outcome: Attempted = { kind: 'error', error: new GatewayError('SWY_UPSTREAM_UNREACHABLE') };
   let plan = plans[0] as ForwardPlan;
+  ex.answeredBy(0, plan.provider.adapter.id, plan.model);
+  let outcome: Attempted = await attempt(req, plan, ex, deps, abort.signal);
   for (let i = 0; i < plans.length; i++) {
-    plan = plans[i] as ForwardPlan;
-    ex.answeredBy(i, plan.provider.adapter.id, plan.model);
-    outcome = await attempt(req, plan, ex, deps, abort.signal);
+    if (i > 0) {
+      plan = plans[i] as ForwardPlan;
+      ex.answeredBy(i, plan.provider.adapter.id, plan.model);
+      outcome = await attempt(req, plan, ex, deps, abort.signal);
+    }
     if (outcome.kind === 'client_closed') break;
     const accepted = outcome.kind === 'response' && outcome.upstream.statusCode < 400;
     if (accepted || i === plans.length - 1) break;
