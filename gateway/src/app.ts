@@ -4,7 +4,7 @@ import { createLogger, PriceCatalog, RecordCodec, type Logger } from '@switchyar
 import { registerAuthHook } from './controls/auth-hook.ts';
 import { buildGatewayControls, type GatewayControls } from './controls/gateway-controls.ts';
 import type { Dispatcher } from 'undici';
-import type { GatewayConfig } from './config.ts';
+import { GatewayConfigSchema, type GatewayConfig } from './config.ts';
 import { GatewayError, isGatewayError, type ErrorCode } from './errors.ts';
 import { registerJsonBody } from './routes/body.ts';
 import { compatChatRoutes } from './routes/compat-chat.ts';
@@ -23,6 +23,11 @@ import { Resilience } from './upstream/resilience.ts';
 export interface Gateway {
   app: FastifyInstance;
   sink: RecordSink;
+  /**
+   * Apply a new config's stored provider keys and gateway tokens without a restart (SIGHUP).
+   * Validated first; other changes need a restart and are listed in the result.
+   */
+  reload(raw: unknown): { applied: string[]; needRestart: string[] };
   /** Stop taking requests (503), let in-flight ones finish, flush records, close. */
   close(): Promise<void>;
 }
@@ -128,6 +133,32 @@ export function buildGateway(config: Readonly<GatewayConfig>, deps: GatewayDeps 
   return {
     app,
     sink,
+    reload(raw) {
+      const next = GatewayConfigSchema.parse(raw);
+      const applied: string[] = [];
+      const needRestart: string[] = [];
+      const fresh = resolveProviders(next);
+      for (const [id, p] of fresh) {
+        const current = ctx.providers.get(id);
+        if (!current) needRestart.push(`provider ${id} added`);
+        else if (current.keys && p.keys) {
+          current.keys.replace(p.keys.entries());
+          applied.push(`provider ${id} keys`);
+        } else if ((current.keys === undefined) !== (p.keys === undefined) || current.apiKey !== p.apiKey) {
+          needRestart.push(`provider ${id} key settings`);
+        }
+      }
+      for (const [name, g] of Object.entries(next.gateways)) {
+        const c = controls.get(name);
+        if (!c) needRestart.push(`gateway ${name} added`);
+        else {
+          c.tokens.replace(g.auth.tokens.map((t) => ({ ...t, ...(t.models ? { models: [...t.models] } : {}) })));
+          applied.push(`gateway ${name} tokens`);
+        }
+      }
+      logger.info({ applied, needRestart }, 'configuration reloaded');
+      return { applied, needRestart };
+    },
     async close() {
       draining = true;
       await app.close();

@@ -124,6 +124,8 @@ const Resilience = z.strictObject({
   /** Retries may add at most this fraction of the requests (plus the floor below). */
   retry_budget_ratio: z.number().min(0).max(1).default(0.2),
   retry_budget_min_per_second: z.number().nonnegative().default(1),
+  /** A pooled provider key answered 429 without Retry-After: it rests this long. */
+  key_cooldown_ms: z.int().positive().default(10_000),
 });
 
 export const GatewayConfigSchema = z.strictObject({

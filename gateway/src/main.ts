@@ -22,6 +22,16 @@ logger.info(
   'gateway listening',
 );
 
+// SIGHUP: re-read the config file and rotate stored provider keys and gateway tokens in place.
+process.on('SIGHUP', () => {
+  try {
+    const { needRestart } = gateway.reload(loadGatewayConfig());
+    if (needRestart.length) logger.warn({ needRestart }, 'some changes take effect only after a restart');
+  } catch (err) {
+    logger.error({ err: (err as Error).message }, 'config reload refused; the running config stays');
+  }
+});
+
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {

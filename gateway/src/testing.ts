@@ -37,8 +37,11 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-export async function startTestGateway(overrides: Record<string, unknown> = {}, sink?: RecordSink): Promise<TestGateway> {
+export type Overrides = Record<string, unknown> | ((mockUrl: string) => Record<string, unknown>);
+
+export async function startTestGateway(overridesOrFn: Overrides = {}, sink?: RecordSink): Promise<TestGateway> {
   const mock = await startMockUpstream();
+  const overrides = typeof overridesOrFn === 'function' ? overridesOrFn(mock.url) : overridesOrFn;
   const config = GatewayConfigSchema.parse({
     node_id: 'test',
     listen: { host: '127.0.0.1', port: 0 },

@@ -82,4 +82,14 @@ export class KeyPool {
   aliases(): string[] {
     return this.slots.map((s) => s.entry.alias);
   }
+
+  /** The pool as configured (for rotation from a reloaded config). */
+  entries(): ProviderKey[] {
+    return this.slots.map((s) => ({ ...s.entry }));
+  }
+
+  /** The secrets themselves, only so they can be redacted from what upstreams send back. */
+  secrets(): string[] {
+    return this.slots.map((s) => s.entry.key);
+  }
 }

@@ -1,6 +1,7 @@
 // The provider seam. Each provider is a folder exporting one ProviderDefinition (config schema +
 // factory); the factory binds a validated config into a ProviderAdapter. Core code (routes, relay)
 // only ever talks to these interfaces, never to a specific provider.
+import type { KeyPool } from '../controls/keys.ts';
 import type { z } from 'zod';
 import type { StreamDecoder, StreamEvent } from '../upstream/sse.ts';
 
@@ -149,6 +150,8 @@ export interface ConfiguredProvider {
   adapter: ProviderAdapter;
   baseUrl: string;
   apiKey: string | undefined;
+  /** Stored keys with aliases and weights; when set, each try picks one (apiKey is unused). */
+  keys?: KeyPool | undefined;
 }
 
 /** One provider of the registry: its own strict config schema and the factory that binds it. */

@@ -14,12 +14,14 @@ import { upstreamHeaders } from './headers.ts';
 import { isStreamed, relayStream, relayWhole } from './relay.ts';
 import { parseRetryAfter, retryDelayMs, type Backoff } from '../controls/backoff.ts';
 import type { Resilience } from './resilience.ts';
+import type { KeyPool } from '../controls/keys.ts';
 import type { SseEvent } from './sse.ts';
 
 export interface ProviderRuntime {
   adapter: ProviderAdapter;
   baseUrl: string;
   apiKey: string | undefined;
+  keys?: KeyPool | undefined;
 }
 
 export type ResponseShape =
@@ -130,11 +132,17 @@ async function attempt(req: FastifyRequest, plan: ForwardPlan, ex: Exchange, dep
     }
     ex.attempts++;
     let retryAfterMs: number | undefined;
+    // A key pool spreads tries over its keys by weight, skipping keys that are cooling down.
+    const pooled = plan.provider.keys?.pick();
+    if (plan.provider.keys && !pooled) {
+      return last ?? { kind: 'error', error: new GatewayError('SWY_UPSTREAM_COOLDOWN', 'every stored key is cooling down', plan.provider.keys.cooldownRemainingMs() || undefined) };
+    }
+    ex.keyAlias = pooled?.alias ?? (plan.provider.apiKey ? 'default' : null);
     try {
       const upstream = await request(plan.url, {
         method: 'POST',
         dispatcher: deps.agent,
-        headers: { ...upstreamHeaders(plan.provider.adapter, req.headers, plan.provider.apiKey), ...plan.headers },
+        headers: { ...upstreamHeaders(plan.provider.adapter, req.headers, pooled?.key ?? plan.provider.apiKey), ...plan.headers },
         body: plan.body,
         signal,
         headersTimeout: r.requestTimeoutMs,
@@ -146,7 +154,12 @@ async function attempt(req: FastifyRequest, plan: ForwardPlan, ex: Exchange, dep
         return { kind: 'response', upstream, retriable };
       }
       retryAfterMs = parseRetryAfter(header(upstream.headers['retry-after']), Date.now());
-      breaker.failure(retryAfterMs);
+      if (pooled && upstream.statusCode === 429) {
+        // A rate limit is about this key: rest it, and let the next try use another one.
+        plan.provider.keys?.coolDown(pooled.alias, retryAfterMs ?? deps.resilience.keyCooldownMs);
+        breaker.failure();
+        retryAfterMs = undefined;
+      } else breaker.failure(retryAfterMs);
       last = { kind: 'response', upstream, retriable };
     } catch (err) {
       if (signal.aborted) return { kind: 'client_closed' };

@@ -62,8 +62,10 @@ export async function relayWhole(reply: FastifyReply, plan: ForwardPlan, ex: Exc
     await relayStream(reply, plan, ex, upstream, deps, preMs, upstreamMs);
     return;
   }
-  const raw = await readBounded(upstream.body, deps.limits.response_bytes);
   const ok = status >= 200 && status < 300;
+  // An upstream that echoes our stored key in an error (row 30) must not hand it to the client.
+  const received = await readBounded(upstream.body, deps.limits.response_bytes);
+  const raw = ok ? received : redactSecrets(received, plan.provider);
   const text = raw.length ? raw.toString('utf8') : '';
   const json: Json | undefined = text ? tryParse(text) : undefined;
   if (ok && json === undefined) {
@@ -85,6 +87,17 @@ export async function relayWhole(reply: FastifyReply, plan: ForwardPlan, ex: Exc
   }
   ex.finish({ status, outcome: ok ? 'success' : 'upstream_error', upstreamStatus: status, usage, usageSource, responseBytes: bytes });
   await reply.code(status).headers(headers).send(payload);
+}
+
+const REDACTED = '[redacted]';
+
+/** The body with every stored key of the provider replaced; the same buffer when none occurs. */
+export function redactSecrets(body: Buffer, provider: ForwardPlan['provider']): Buffer {
+  const secrets = [provider.apiKey, ...(provider.keys?.secrets() ?? [])].filter((k): k is string => !!k && k.length >= 8);
+  if (!secrets.some((k) => body.includes(k))) return body;
+  let text = body.toString('utf8');
+  for (const k of secrets) text = text.split(k).join(REDACTED);
+  return Buffer.from(text);
 }
 
 /** Upstream headers worth replaying from the cache (no per-exchange ids or timings). */

@@ -8,15 +8,19 @@ export interface ResilienceSettings {
   breaker_cooldown_ms: number;
   retry_budget_ratio: number;
   retry_budget_min_per_second: number;
+  key_cooldown_ms: number;
 }
 
 export class Resilience {
   readonly retryBudget: RetryBudget;
+  /** How long a pooled key rests after a 429 that gave no Retry-After. */
+  readonly keyCooldownMs: number;
   private readonly breakers = new Map<string, CircuitBreaker>();
   private readonly settings: ResilienceSettings;
 
   constructor(settings: ResilienceSettings) {
     this.settings = settings;
+    this.keyCooldownMs = settings.key_cooldown_ms;
     this.retryBudget = new RetryBudget({ ratio: settings.retry_budget_ratio, minPerSecond: settings.retry_budget_min_per_second });
   }
 
