@@ -83,7 +83,12 @@ export function buildGateway(config: Readonly<GatewayConfig>, deps: GatewayDeps 
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.limits.body_bytes,
     requestTimeout: config.limits.client_request_timeout_ms,
-    http: { headersTimeout: config.limits.client_headers_timeout_ms },
+    // Node checks these timeouts every connectionsCheckingInterval (30 s by default): check often
+    // enough that a slowloris client gets its 408 close to the configured time.
+    http: {
+      headersTimeout: config.limits.client_headers_timeout_ms,
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(config.limits.client_headers_timeout_ms / 4))),
+    } as never,
     return503OnClosing: true,
     forceCloseConnections: false,
   });
