@@ -92,7 +92,7 @@ export function buildGateway(config: Readonly<GatewayConfig>, deps: GatewayDeps 
     return503OnClosing: true,
     forceCloseConnections: false,
   });
-  registerJsonBody(app);
+  registerJsonBody(app, config.limits.body_bytes);
 
   app.addHook('onRequest', async (req, reply) => {
     if (draining && req.url.startsWith('/v1/')) {

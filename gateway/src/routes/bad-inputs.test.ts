@@ -1,4 +1,5 @@
 // Rows 1-4, 9, 10 and 13 of the reliability contract: typed errors, and the upstream never called.
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../testing.ts';
 
@@ -43,6 +44,31 @@ describe('bad inputs get typed errors and never reach the upstream', () => {
       expect(r.upstreamCalls).toBe(0);
     });
   }
+
+  it('decodes a gzip body and forwards it decoded', async () => {
+    const before = t.mock.stats.requests;
+    const res = await fetch(`${t.url}${native}`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: gzipSync(good) });
+    expect(res.status).toBe(200);
+    expect(t.mock.stats.requests).toBe(before + 1);
+    expect(t.mock.stats.lastRequest?.body).toEqual(JSON.parse(good));
+    expect(t.mock.stats.lastRequest?.headers['content-encoding']).toBeUndefined();
+  });
+
+  it('refuses a gzip bomb with 413, the limit applied after decoding (row 5)', async () => {
+    // 10 MB of spaces compresses to ~10 KB: far under the 64 KB limit before decoding.
+    const bomb = gzipSync(Buffer.concat([Buffer.from('{"model":"x","pad":"'), Buffer.alloc(10 * 1024 * 1024, 32), Buffer.from('"}')]));
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    const before = t.mock.stats.requests;
+    const res = await fetch(`${t.url}${native}`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: bomb });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ error: { code: 'SWY_BODY_TOO_LARGE' } });
+    expect(t.mock.stats.requests).toBe(before);
+  });
+
+  it('refuses an unknown content-encoding with 415', async () => {
+    const res = await fetch(`${t.url}${native}`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'br-x' }, body: good });
+    expect(res.status).toBe(415);
+  });
 
   it('reports an unreachable upstream as 502 SWY_UPSTREAM_UNREACHABLE with a record', async () => {
     const dead = await startTestGateway({ providers: { openai: { base_url: 'http://127.0.0.1:9/v1', api_key: 'k' } } });
