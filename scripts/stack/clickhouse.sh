@@ -53,8 +53,9 @@ XML
   <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
 </yandex>
 XML
-  (cd "$CH_DIR" && nohup "$CH_BIN" --config-file="$CH_DIR/config.xml" >"$CH_DIR/log/stdout.log" 2>&1 &
-   echo $! > "$CH_DIR/pid")
+  # exec: the recorded pid is the server's own, so stop/kill signal the server, not a subshell.
+  (cd "$CH_DIR" && exec nohup "$CH_BIN" --config-file="$CH_DIR/config.xml" >"$CH_DIR/log/stdout.log" 2>&1 </dev/null) &
+  echo $! > "$CH_DIR/pid"
   state_set ch_pid "$(cat "$CH_DIR/pid")"
   state_set ch_http_port "$http"
   write_env

@@ -7,12 +7,34 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
-import { sql } from '@switchyard/schemas';
+import { RecordCodec, sql } from '@switchyard/schemas';
 import { freePort, scrape, startGatewayProcess, startIngestProcess, startMockUpstreamProcess, type IngestProcessOptions, type ServiceProcess } from '../../scripts/chaos/processes.ts';
 import { restoreStack, unmanagedReason } from '../../scripts/chaos/stack.ts';
-import type { LoadResult } from '../../scripts/chaos/load.ts';
+import { startLoad, type LoadResult, type LoadRun } from '../../scripts/chaos/load.ts';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Poll `check` until it returns something other than undefined; throws after timeoutMs. */
+export async function until<T>(what: string | (() => string), check: () => Promise<T | undefined>, timeoutMs = 30_000, everyMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'function' ? what() : what}${last ? ` (last error: ${String(last)})` : ''}`);
+    await sleep(everyMs);
+  }
+}
+
+/** Timestamped progress lines, so a failing run shows its timeline. */
+export function timeline(label: string): (what: string) => void {
+  const t0 = Date.now();
+  return (what) => console.log(`[chaos ${label}] +${((Date.now() - t0) / 1000).toFixed(1)}s ${what}`);
+}
 
 export function chaosEnv(): { brokers: string[]; clickhouseUrl: string } {
   const brokers = process.env.KAFKA_BROKERS;
@@ -35,15 +57,29 @@ export interface GatewayNode {
   metrics(): Promise<Record<string, number>>;
 }
 
+/**
+ * Wait until a gateway node has nothing left for Kafka: spool and queue empty, connected, and
+ * the published count steady over two scrapes (a batch in flight has left the queue but is not
+ * counted as published until Kafka acknowledged it). Returns the last metrics.
+ */
+export async function drained(node: GatewayNode, timeoutMs = 30_000): Promise<Record<string, number>> {
+  let previous = -1;
+  let last: Record<string, number> = {};
+  const describe = () => `the gateway to drain its spool and queue (last metrics: ${JSON.stringify(last)})\n--- ${node.proc.logPath} ---\n${node.proc.tail(6)}`;
+  return until(describe, async () => {
+    const m = await node.metrics();
+    last = m;
+    const idle = m.switchyard_spool_bytes === 0 && m.switchyard_records_queued === 0 && m.switchyard_kafka_connected === 1;
+    const published = m.switchyard_records_published_total ?? -1;
+    const steady = idle && published === previous;
+    previous = idle ? published : -1;
+    return steady ? m : undefined;
+  }, timeoutMs, 300);
+}
+
 export interface IngestWorker {
   proc: ServiceProcess;
   metrics(): Promise<Record<string, number>>;
-}
-
-/** Timestamped progress lines, so a failing run shows its timeline. */
-export function timeline(label: string): (what: string) => void {
-  const t0 = Date.now();
-  return (what) => console.log(`[chaos ${label}] +${((Date.now() - t0) / 1000).toFixed(1)}s ${what}`);
 }
 
 export class ChaosRun {
@@ -58,6 +94,8 @@ export class ChaosRun {
   readonly clickhouse: ClickHouseClient;
   private readonly admin: Admin;
   private readonly procs: ServiceProcess[] = [];
+  private readonly loads: LoadRun[] = [];
+  private keepLogs = !!process.env.CHAOS_KEEP_LOGS;
   private mockUrl = '';
   private gatewayPort = 0;
 
@@ -106,6 +144,13 @@ export class ChaosRun {
     return { proc, origin, chatPath: `/v1/${this.gateway}/openai/chat/completions`, metrics: () => scrape(`${origin}/metrics`) };
   }
 
+  /** Open-loop load on a gateway node's chat route (stopped by close() if a test fails midway). */
+  load(node: GatewayNode, ratePerSecond: number, durationMs: number): LoadRun {
+    const run = startLoad({ origin: node.origin, path: node.chatPath, ratePerSecond, durationMs });
+    this.loads.push(run);
+    return run;
+  }
+
   /** An ingest worker (`node ingest/src/main.ts`) in this run's group, reading this run's topic. */
   async startIngest(name: string, opts: Partial<IngestProcessOptions> = {}): Promise<IngestWorker> {
     const { proc, metricsUrl } = await startIngestProcess(name, {
@@ -127,11 +172,29 @@ export class ChaosRun {
     return (await this.admin.fetchTopicOffsets(this.topic)).sort((a, b) => a.partition - b.partition).map((p) => Number(p.high));
   }
 
-  /** Kill every process of the run, bring the stack back if a fault left it down, delete the run's topics and group. */
+  /**
+   * Run a scenario, then always close(): the run's processes, load and topics go away and the
+   * stack is up again. If the scenario failed, the processes' logs and the spool stay in `dir`.
+   */
+  async around(scenario: () => Promise<void>): Promise<void> {
+    try {
+      await scenario();
+    } catch (err) {
+      this.keepLogs = true;
+      throw err;
+    } finally {
+      await this.close();
+    }
+  }
+
+  /** Bring the stack back if a fault left it down, stop every process of the run, delete the run's topics and group. */
   async close(): Promise<void> {
     const errors: unknown[] = [];
-    await Promise.all(this.procs.map((p) => p.kill9()));
+    for (const load of this.loads) load.stop();
+    await Promise.all(this.loads.map((l) => l.done));
+    // Stack first, so that the workers can leave their group (and the group can be deleted).
     await restoreStack().catch((err: unknown) => errors.push(err));
+    await Promise.all(this.procs.map((p) => p.terminate(5_000)));
     try {
       await this.admin.connect();
       await this.admin.deleteTopics({ topics: [this.topic, this.deadLetterTopic], timeout: 10_000 }).catch(() => undefined);
@@ -141,9 +204,58 @@ export class ChaosRun {
     }
     await this.clickhouse.close();
     // CHAOS_KEEP_LOGS=1 keeps the processes' logs (and spool) for a look afterwards.
-    if (errors.length === 0 && !process.env.CHAOS_KEEP_LOGS) rmSync(this.dir, { recursive: true, force: true });
+    if (errors.length === 0 && !this.keepLogs) rmSync(this.dir, { recursive: true, force: true });
     else console.log(`[chaos] logs kept in ${this.dir}`);
     if (errors.length > 0) throw errors[0];
+  }
+
+  /**
+   * How far this run's records are out of order in Kafka: reading each partition from the start,
+   * the largest amount by which a request record's ts_ms is older than one before it (a record's
+   * second copy, from an at-least-once re-send, is skipped). A spool replayed behind newer records
+   * would show about the outage's length; in-order delivery leaves only the jitter between a
+   * request's start and its record's publication (milliseconds). Also returns how many distinct
+   * request records were read.
+   */
+  async orderInKafka(): Promise<{ maxInversionMs: number; requestRecords: number }> {
+    const end = await this.endOffsets();
+    const kafka = new Kafka({ clientId: 'chaos-order', brokers: this.brokers, logLevel: logLevel.NOTHING });
+    const reader = `${this.groupId}-order`;
+    const consumer = kafka.consumer({ groupId: reader, maxWaitTimeInMs: 200 });
+    const codec = new RecordCodec();
+    const seen = new Set<string>();
+    const newest = new Map<number, number>();
+    const reached = new Set<number>(end.flatMap((high, p) => (high === 0 ? [p] : [])));
+    let worst = 0;
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic: this.topic, fromBeginning: true });
+      await new Promise<void>((resolve, reject) => {
+        if (reached.size === end.length) return resolve();
+        const timer = setTimeout(() => reject(new Error(`could not read ${this.topic} to its end within 30 s`)), 30_000);
+        void consumer.run({
+          eachMessage: async ({ partition, message }) => {
+            const decoded = codec.decode(message.value as Buffer);
+            if (decoded.kind === 'request' && !seen.has(decoded.record.log_id)) {
+              seen.add(decoded.record.log_id);
+              const ts = Number(decoded.record.ts_ms);
+              const top = newest.get(partition) ?? 0;
+              worst = Math.max(worst, top - ts);
+              newest.set(partition, Math.max(top, ts));
+            }
+            if (Number(message.offset) + 1 >= (end[partition] ?? 0)) reached.add(partition);
+            if (reached.size === end.length) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        }).catch(reject);
+      });
+    } finally {
+      await consumer.disconnect();
+      await this.admin.deleteGroups([reader]).catch(() => undefined);
+    }
+    return { maxInversionMs: worst, requestRecords: seen.size };
   }
 
   /** Per log_id, how many rows a view (or table) holds for this run's gateway. */

@@ -28,7 +28,11 @@ export function kafkaTransport(opts: { brokers: string[]; clientId: string; logg
     logLevel: logLevel.ERROR,
     logCreator: () => ({ namespace, log }) => opts.logger.warn({ namespace, kafka: log.message }, 'kafka client'),
   });
-  const producer: Producer = kafka.producer({ allowAutoTopicCreation: true, idempotent: true, maxInFlightRequests: 1 });
+  // Not kafkajs' idempotent mode: after a broker is killed mid-write, kafkajs rolls back its
+  // sequence numbers while the broker kept the batch, and every later send fails with
+  // OUT_OF_ORDER_SEQUENCE_NUMBER until a restart (seen in the broker-kill chaos test). Resends
+  // instead make at-least-once duplicates, which ClickHouse collapses by log_id.
+  const producer: Producer = kafka.producer({ allowAutoTopicCreation: true, idempotent: false, maxInFlightRequests: 1 });
   return {
     connect: () => producer.connect(),
     async send(topic, messages) {
