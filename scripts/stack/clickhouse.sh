@@ -64,12 +64,7 @@ XML
 }
 
 stop() {
-  local pid; pid=$(state_get ch_pid)
-  if pid_alive "$pid"; then
-    kill "${1:--TERM}" "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do pid_alive "$pid" || break; sleep 0.2; done
-    pid_alive "$pid" && kill -KILL "$pid" 2>/dev/null || true
-  fi
+  stop_pid "$(state_get ch_pid)" "${1:--TERM}"
   say "clickhouse stopped"
 }
 

@@ -30,6 +30,15 @@ state_set() {
 
 pid_alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
 
+# stop_pid PID SIGNAL -> signal PID, wait up to 20 s for it to exit, then SIGKILL it
+stop_pid() {
+  local pid=$1
+  pid_alive "$pid" || return 0
+  kill "$2" "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do pid_alive "$pid" || return 0; sleep 0.2; done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
 # wait_until SECONDS DESCRIPTION CMD... -> retries CMD every 0.2 s
 wait_until() {
   local deadline=$(( $(date +%s) + $1 )); local what=$2; shift 2
