@@ -6,3 +6,6 @@ export { PROVIDER_IDS, type ProviderId } from './providers/registry.ts';
 // Controls, for embedding and for the micro-benchmarks in bench/.
 export { RateLimiter, type RateLimitRule } from './controls/rate-limit.ts';
 export { ResponseCache, cacheKey } from './controls/cache.ts';
+// The record producer, for the pipeline benchmark (G8).
+export { KafkaRecordProducer, type ProducerStats } from './telemetry/producer.ts';
+export { kafkaTransport } from './telemetry/kafka.ts';
