@@ -55,6 +55,30 @@ function stepOptions(config: Json | undefined, base: RequestOptions, i: number):
   };
 }
 
+/**
+ * Weighted load balancing across steps: when steps carry a `weight`, the first step tried is drawn
+ * among the weighted ones in proportion to their weights; the others follow, in request order, as
+ * the fallback chain. Without weights the order is the request's.
+ */
+export function weightedOrder<T>(plans: T[], weights: Array<Json | undefined>, random: () => number = Math.random): T[] {
+  weights.forEach((w, i) => {
+    if (w !== undefined && (typeof w !== 'number' || !Number.isFinite(w) || w < 0)) {
+      throw new GatewayError('SWY_BAD_REQUEST', `step ${i}: weight must be a number >= 0`);
+    }
+  });
+  const total = weights.reduce<number>((a, w) => a + (typeof w === 'number' ? w : 0), 0);
+  if (total <= 0) return plans;
+  let r = random() * total;
+  let first = weights.findIndex((w) => typeof w === 'number' && w > 0);
+  for (let i = 0; i < weights.length; i++) {
+    const w = weights[i];
+    if (typeof w !== 'number' || w <= 0) continue;
+    if (r < w) { first = i; break; }
+    r -= w;
+  }
+  return [plans[first] as T, ...plans.filter((_, i) => i !== first)];
+}
+
 export function universalRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.post<{ Params: { gateway: string } }>('/v1/:gateway', async (req, reply) => {
     const settings = gatewaySettings(ctx, req.params.gateway);
@@ -85,6 +109,7 @@ export function universalRoutes(app: FastifyInstance, ctx: RouteContext): void {
         // A signature must cover exactly what is sent: it comes last, so step headers cannot override it.
         headers: { ...stepHeaders(step.headers, i), ...target.headers },
         json: inspection.body ?? query,
+        step: i,
       };
     });
     const first = plans[0] as ForwardPlan;
@@ -102,6 +127,6 @@ export function universalRoutes(app: FastifyInstance, ctx: RouteContext): void {
       tokenId: null,
       requestBytes: body.raw.length,
     });
-    await forward(req, reply, exchange, plans, ctx);
+    await forward(req, reply, exchange, weightedOrder(plans, steps.map((st) => (isObject(st) ? st.weight : undefined))), ctx);
   });
 }

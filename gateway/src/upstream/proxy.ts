@@ -42,6 +42,8 @@ export interface ForwardPlan {
   headers?: Record<string, string>;
   /** The parsed upstream body when the route has it (spares a parse for budget estimates). */
   json?: unknown;
+  /** The step's index in a universal request (reported as cf-aig-step); defaults to its position. */
+  step?: number;
   /** Set by the cache on a miss: the relay hands over a complete 2xx answer to be stored. */
   capture?: (c: CachedResponse) => void;
 }
@@ -270,12 +272,12 @@ async function run(req: FastifyRequest, reply: FastifyReply, ex: Exchange, plans
   const preMs = ex.elapsed();
   ex.attempts = 0;
   let plan = plans[0] as ForwardPlan;
-  ex.answeredBy(0, plan.provider.adapter.id, plan.model);
+  ex.answeredBy(plan.step ?? 0, plan.provider.adapter.id, plan.model);
   let outcome: Attempted = await attempt(req, plan, ex, deps, abort.signal);
   for (let i = 0; i < plans.length; i++) {
     if (i > 0) {
       plan = plans[i] as ForwardPlan;
-      ex.answeredBy(i, plan.provider.adapter.id, plan.model);
+      ex.answeredBy(plan.step ?? i, plan.provider.adapter.id, plan.model);
       outcome = await attempt(req, plan, ex, deps, abort.signal);
     }
     if (outcome.kind === 'client_closed') break;

@@ -186,3 +186,31 @@ describe('universal endpoint', () => {
     expect(t.mock.stats.requests).toBe(before);
   });
 });
+
+describe('weighted load balancing across steps', () => {
+  it('draws the first step by weight and keeps the others as fallbacks', async () => {
+    const { weightedOrder } = await import('../routes/universal.ts');
+    expect(weightedOrder(['a', 'b', 'c'], [undefined, undefined, undefined])).toEqual(['a', 'b', 'c']);
+    expect(weightedOrder(['a', 'b', 'c'], [1, 3, undefined], () => 0.1)).toEqual(['a', 'b', 'c']);
+    expect(weightedOrder(['a', 'b', 'c'], [1, 3, undefined], () => 0.5)).toEqual(['b', 'a', 'c']);
+    expect(() => weightedOrder(['a'], [-1])).toThrow(/weight/);
+  });
+
+  it('spreads traffic over providers by weight and reports the answering step', async () => {
+    const t = await startTestGateway();
+    cleanups.push(() => t.close());
+    const steps = [
+      { provider: 'openai', endpoint: 'chat/completions', query: { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] }, weight: 1 },
+      { provider: 'anthropic', endpoint: 'v1/messages', query: { model: 'claude-sonnet-4', max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] }, weight: 3 },
+    ];
+    const counts = { '0': 0, '1': 0 } as Record<string, number>;
+    for (let i = 0; i < 200; i++) {
+      const res = await fetch(`${t.url}/v1/default`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(steps) });
+      await res.text();
+      counts[res.headers.get('cf-aig-step') as string]! += 1;
+    }
+    // Expected 50 / 150; the bounds are about 5 standard deviations wide.
+    expect(counts['1']).toBeGreaterThan(120);
+    expect(counts['0']).toBeGreaterThan(20);
+  });
+});
