@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync, readdirSync, copyFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, readdirSync, copyFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -76,6 +76,7 @@ describe('RecordCodec', () => {
     const newer = new RecordCodec(dir);
     expect(newer.current.response.version).toBe(current.version + 1);
     expect(newer.decode(oldFrame)).toMatchObject({ version: current.version, record: { ...response, new_field: 'n/a' } });
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 

@@ -1,10 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger, RecordCodec, type RequestRecord } from '@switchyard/schemas';
 import type { OutgoingMessage, RecordTransport } from './kafka.ts';
 import { kafkaTransport } from './kafka.ts';
 import { KafkaRecordProducer } from './producer.ts';
 import { Spool } from './spool.ts';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestGateway } from '../testing.ts';
@@ -75,13 +75,23 @@ describe('KafkaRecordProducer', () => {
   });
 });
 
+const made: string[] = [];
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'prod-spool-'));
+  made.push(d);
+  return d;
+}
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
 describe('KafkaRecordProducer with a spool', () => {
   const spoolIn = (dir: string, maxBytes = 10_000_000) => new Spool({ dir, maxBytes, fsync: 'never' });
 
   it('spools while Kafka is away and replays everything in order when it returns', async () => {
     const transport = new MemoryTransport();
     transport.failing = true;
-    const dir = mkdtempSync(join(tmpdir(), 'prod-spool-'));
+    const dir = tempDir();
     const p = new KafkaRecordProducer({ transport, topic: 't', codec: new RecordCodec(), logger, queueMax: 5, batchMax: 4, lingerMs: 1, reconnectMs: 20, spool: spoolIn(dir) });
     for (let i = 0; i < 30; i++) p.publish('request', requestRecord(i));
     await new Promise((r) => setTimeout(r, 60));
@@ -98,7 +108,7 @@ describe('KafkaRecordProducer with a spool', () => {
   it('counts exactly what the full spool could not take', async () => {
     const transport = new MemoryTransport();
     transport.failing = true;
-    const p = new KafkaRecordProducer({ transport, topic: 't', codec: new RecordCodec(), logger, queueMax: 2, batchMax: 2, lingerMs: 1, reconnectMs: 10_000, spool: spoolIn(mkdtempSync(join(tmpdir(), 'prod-spool-')), 2_000) });
+    const p = new KafkaRecordProducer({ transport, topic: 't', codec: new RecordCodec(), logger, queueMax: 2, batchMax: 2, lingerMs: 1, reconnectMs: 10_000, spool: spoolIn(tempDir(), 2_000) });
     for (let i = 0; i < 100; i++) p.publish('request', requestRecord(i));
     await new Promise((r) => setTimeout(r, 30));
     const s = p.stats();
@@ -108,7 +118,7 @@ describe('KafkaRecordProducer with a spool', () => {
   });
 
   it('keeps what it could not send at shutdown in the spool, and a restarted producer replays it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'prod-spool-'));
+    const dir = tempDir();
     const down = new MemoryTransport();
     down.failing = true;
     const first = new KafkaRecordProducer({ transport: down, topic: 't', codec: new RecordCodec(), logger, queueMax: 100, batchMax: 10, lingerMs: 1_000, reconnectMs: 10_000, spool: spoolIn(dir) });

@@ -1,10 +1,18 @@
-import { appendFileSync, mkdtempSync, readdirSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Spool, type SpoolEntry } from './spool.ts';
 
-const dir = () => mkdtempSync(join(tmpdir(), 'spool-'));
+const made: string[] = [];
+const dir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'spool-'));
+  made.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 const entry = (i: number, size = 50): SpoolEntry => ({ kind: i % 2 ? 'response' : 'request', key: `log-${i}`, value: Buffer.alloc(size, i % 256) });
 
 function drain(s: Spool, batch = 7): SpoolEntry[] {
