@@ -2,7 +2,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createLogger, PriceCatalog, RecordCodec, type Logger } from '@switchyard/schemas';
 import { registerAuthHook } from './controls/auth-hook.ts';
-import { buildGatewayControls, type GatewayControls } from './controls/gateway-controls.ts';
+import { buildGatewayControls, tokenConfigs, type GatewayControls } from './controls/gateway-controls.ts';
 import type { Dispatcher } from 'undici';
 import { GatewayConfigSchema, type GatewayConfig } from './config.ts';
 import { GatewayError, isGatewayError, type ErrorCode } from './errors.ts';
@@ -157,7 +157,7 @@ export function buildGateway(config: Readonly<GatewayConfig>, deps: GatewayDeps 
         const c = controls.get(name);
         if (!c) needRestart.push(`gateway ${name} added`);
         else {
-          c.tokens.replace(g.auth.tokens.map((t) => ({ ...t, ...(t.models ? { models: [...t.models] } : {}) })));
+          c.tokens.replace(tokenConfigs(g));
           applied.push(`gateway ${name} tokens`);
         }
       }

@@ -97,6 +97,16 @@ function metadataColumns(metadata: Record<string, string>): { keys: string[]; va
   return { keys, values };
 }
 
+/** Where ingest read the record: the last columns of both tables. */
+function originColumns(o: RowOrigin) {
+  return {
+    schema_version: clampUint(o.schemaVersion, UINT16_MAX),
+    kafka_partition: clampUint(o.partition, UINT32_MAX),
+    kafka_offset: clampUint(Number(o.offset)),
+    ingested_at: o.ingestedAt,
+  };
+}
+
 export function requestRow(r: RequestRecord, o: RowOrigin): RequestRow {
   const meta = metadataColumns(r.metadata);
   return {
@@ -117,10 +127,7 @@ export function requestRow(r: RequestRecord, o: RowOrigin): RequestRow {
     token_id: r.token_id,
     request_bytes: clampUint(r.request_bytes),
     body: r.body,
-    schema_version: clampUint(o.schemaVersion, UINT16_MAX),
-    kafka_partition: clampUint(o.partition, UINT32_MAX),
-    kafka_offset: clampUint(Number(o.offset)),
-    ingested_at: o.ingestedAt,
+    ...originColumns(o),
   };
 }
 
@@ -165,10 +172,7 @@ export function responseRow(r: ResponseRecord, o: RowOrigin): ResponseRow {
     budget_reserved_usd: finiteOrZero(r.budget_reserved_usd),
     budget_settled_usd: finiteOrZero(r.budget_settled_usd),
     key_alias: r.key_alias,
-    schema_version: clampUint(o.schemaVersion, UINT16_MAX),
-    kafka_partition: clampUint(o.partition, UINT32_MAX),
-    kafka_offset: clampUint(Number(o.offset)),
-    ingested_at: o.ingestedAt,
+    ...originColumns(o),
   };
 }
 

@@ -2,9 +2,9 @@
 // each `node <entry>` in its own process with its output in a log file, so a test can SIGKILL one
 // and start another exactly as an operator's supervisor would. Every child is tracked and killed
 // when this process exits, so a failing test never leaves services behind.
+import { freePort } from '@switchyard/bench';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -80,18 +80,7 @@ function spawnNode(name: string, entry: string, args: string[], env: NodeJS.Proc
   return new ServiceProcess(name, child, logPath);
 }
 
-/** A TCP port that was free a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /** Poll `url` until it answers 200, failing early if the process exits. */
 export async function waitForHttp200(url: string, proc: ServiceProcess, timeoutMs = 30_000): Promise<void> {

@@ -3,6 +3,7 @@
 // cost when the exchange ends, so concurrent requests cannot overshoot). Returns the refusal, if any.
 import { costOf, customCostOf, type PriceCatalog } from '@switchyard/schemas';
 import { GatewayError } from '../errors.ts';
+import { tryParse } from '../providers/types.ts';
 import type { Exchange, ExchangeEnd } from '../telemetry/exchange.ts';
 import type { TokenConfig } from './auth.ts';
 import { estimateCost, estimateTokens } from './budget.ts';
@@ -55,7 +56,7 @@ export function admit(
   }
   if (controls.ledger) {
     const ledger = controls.ledger;
-    const body = first.json ?? safeParse(first.raw);
+    const body = first.json ?? tryParse(typeof first.raw === 'string' ? first.raw : first.raw.toString('utf8'));
     const custom = ex.s.options.customCost;
     const estimate = custom
       ? estimateWithCustom(body, controls.defaultOutputTokens, custom)
@@ -74,14 +75,6 @@ export function admit(
     });
   }
   return undefined;
-}
-
-function safeParse(raw: Buffer | string): unknown {
-  try {
-    return JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
-  } catch {
-    return undefined;
-  }
 }
 
 /** The same token estimate as the catalog path, priced at the request's own per-token costs. */

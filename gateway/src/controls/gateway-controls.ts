@@ -1,7 +1,7 @@
 // Everything one named gateway enforces, built once from its config at start-up: token auth,
 // rate limits, spend budgets and the response cache. All state is local to this node.
 import type { GatewaySettingsConfig } from '../config.ts';
-import { TokenStore } from './auth.ts';
+import { TokenStore, type TokenConfig } from './auth.ts';
 import { BudgetLedger } from './budget.ts';
 import { ResponseCache } from './cache.ts';
 import { RateLimiter } from './rate-limit.ts';
@@ -15,10 +15,15 @@ export interface GatewayControls {
   readonly defaultOutputTokens: number;
 }
 
+/** The configured tokens as the TokenStore takes them (at start and on reload). */
+export function tokenConfigs(g: GatewaySettingsConfig): TokenConfig[] {
+  return g.auth.tokens.map((t) => ({ ...t, ...(t.models ? { models: [...t.models] } : {}) }));
+}
+
 export function buildGatewayControls(g: GatewaySettingsConfig): GatewayControls {
   return {
     authRequired: g.auth.required,
-    tokens: new TokenStore(g.auth.tokens.map((t) => ({ ...t, ...(t.models ? { models: [...t.models] } : {}) }))),
+    tokens: new TokenStore(tokenConfigs(g)),
     limiter: g.rate_limits.length ? new RateLimiter(g.rate_limits.map((r) => ({ ...r }))) : undefined,
     ledger: g.budgets.rules.length ? new BudgetLedger(g.budgets.rules.map((r) => ({ ...r }))) : undefined,
     cache: g.cache.enabled

@@ -11,7 +11,7 @@ import { GatewayError, type ErrorCode } from '../errors.ts';
 import type { ChatTranslator, ProviderAdapter } from '../providers/types.ts';
 import type { Exchange } from '../telemetry/exchange.ts';
 import { upstreamHeaders } from './headers.ts';
-import { isStreamed, relayStream, relayWhole } from './relay.ts';
+import { drained, isStreamed, relayStream, relayWhole } from './relay.ts';
 import { parseRetryAfter, retryDelayMs, type Backoff } from '../controls/backoff.ts';
 import type { Resilience } from './resilience.ts';
 import type { KeyPool } from '../controls/keys.ts';
@@ -244,12 +244,15 @@ async function replayCached(reply: FastifyReply, ex: Exchange, c: CachedResponse
     const res = reply.raw;
     reply.hijack();
     res.writeHead(c.status, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
-    for (const ev of c.events) {
-      if (res.destroyed) break;
-      bytes += Buffer.byteLength(ev);
-      if (!res.write(ev)) await new Promise((r) => { res.once('drain', r); res.once('close', r); });
+    try {
+      for (const ev of c.events) {
+        bytes += Buffer.byteLength(ev);
+        if (!res.write(ev)) await drained(res);
+      }
+      res.end();
+    } catch {
+      // The client left mid-replay.
     }
-    res.end();
   } else {
     bytes = c.body?.length ?? 0;
     await reply.code(c.status).headers(headers).send(c.body ?? '');

@@ -24,7 +24,7 @@ export async function readBounded(body: AsyncIterable<Uint8Array>, limit: number
 }
 
 /** Resolve when `res` can take more data, or reject when the client went away first. */
-function drained(res: FastifyReply['raw']): Promise<void> {
+export function drained(res: FastifyReply['raw']): Promise<void> {
   return new Promise((resolve, reject) => {
     const onDrain = () => { res.off('close', onClose); resolve(); };
     const onClose = () => { res.off('drain', onDrain); reject(new Error('client closed')); };
