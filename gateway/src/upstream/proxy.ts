@@ -108,12 +108,27 @@ type Attempted =
   | { kind: 'error'; error: GatewayError }
   | { kind: 'client_closed' };
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/**
+ * Wait until Date.now() reaches `until`. Timers run on a monotonic clock and may fire a millisecond
+ * before the wall clock says the time has come; Retry-After and the breaker's open-until are wall
+ * clock times, so an early wake-up would find the breaker still open and give up a retry it was owed.
+ */
+function sleepUntil(until: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(new Error('aborted'));
+    let t: ReturnType<typeof setTimeout>;
     const onAbort = () => { clearTimeout(t); reject(new Error('aborted')); };
-    const t = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
+    const arm = () => {
+      const left = until - Date.now();
+      if (left <= 0) {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+        return;
+      }
+      t = setTimeout(arm, left);
+    };
     signal.addEventListener('abort', onAbort, { once: true });
+    arm();
   });
 }
 
@@ -174,7 +189,7 @@ async function attempt(req: FastifyRequest, plan: ForwardPlan, ex: Exchange, dep
     if (last?.kind === 'response') await last.upstream.body.dump().catch(() => undefined);
     const delay = Math.max(retryDelayMs(n, { baseMs: r.retryDelayMs, backoff: r.backoff, maxMs: 30_000 }), retryAfterMs ?? 0);
     try {
-      await sleep(delay, signal);
+      await sleepUntil(Date.now() + delay, signal);
     } catch {
       return { kind: 'client_closed' };
     }
