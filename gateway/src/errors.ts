@@ -20,6 +20,7 @@ export const ERRORS = {
   SWY_BUDGET_EXCEEDED: { status: 429, retriable: true, message: 'a spend limit of this gateway would be exceeded' },
   SWY_UNKNOWN_GATEWAY: { status: 404, retriable: false, message: 'no gateway with this name is configured' },
   SWY_UNKNOWN_PROVIDER: { status: 404, retriable: false, message: 'no provider with this id is configured' },
+  SWY_UNKNOWN_MODEL: { status: 404, retriable: false, message: 'this provider serves no model by this name through this gateway' },
   SWY_UNKNOWN_ROUTE: { status: 404, retriable: false, message: 'no route matches this method and path' },
   SWY_UNSUPPORTED_OPERATION: { status: 404, retriable: false, message: 'this provider does not support this operation' },
   SWY_REQUEST_TIMEOUT: { status: 408, retriable: true, message: 'the client did not send the request in time' },

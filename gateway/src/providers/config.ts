@@ -24,8 +24,13 @@ export function configureProviders(config: ProvidersConfig): Map<string, Configu
   for (const [id, cfg] of Object.entries(config)) {
     if (cfg === undefined || !isProviderId(id)) continue;
     // Each entry was validated by its own provider's schema, so its factory accepts it.
-    out.set(id, (PROVIDERS[id] as ProviderDefinition).create(cfg));
+    out.set(id, withModels((PROVIDERS[id] as ProviderDefinition).create(cfg), cfg));
   }
-  for (const [slug, cfg] of Object.entries(config.custom ?? {})) out.set(`custom-${slug}`, customProvider(slug, cfg));
+  for (const [slug, cfg] of Object.entries(config.custom ?? {})) out.set(`custom-${slug}`, withModels(customProvider(slug, cfg), cfg));
   return out;
+}
+
+/** Every provider's schema takes the same optional `models` list (shared/config.ts); bound here, once. */
+function withModels(provider: ConfiguredProvider, cfg: { models?: string[] | undefined }): ConfiguredProvider {
+  return cfg.models ? { ...provider, models: new Set(cfg.models) } : provider;
 }

@@ -152,6 +152,8 @@ export interface ConfiguredProvider {
   apiKey: string | undefined;
   /** Stored keys with aliases and weights; when set, each try picks one (apiKey is unused). */
   keys?: KeyPool | undefined;
+  /** The models served here, when the config lists them (others get 404 SWY_UNKNOWN_MODEL). */
+  models?: ReadonlySet<string> | undefined;
 }
 
 /** One provider of the registry: its own strict config schema and the factory that binds it. */

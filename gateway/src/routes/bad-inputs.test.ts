@@ -1,6 +1,7 @@
 // Rows 1-4, 9, 10 and 13 of the reliability contract: typed errors, and the upstream never called.
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GatewayConfigSchema } from '../config.ts';
 import { startTestGateway, type TestGateway } from '../testing.ts';
 
 let t: TestGateway;
@@ -81,5 +82,63 @@ describe('bad inputs get typed errors and never reach the upstream', () => {
     } finally {
       await dead.close();
     }
+  });
+});
+
+describe('unknown models (row 13): a provider with a models list refuses others with 404 SWY_UNKNOWN_MODEL', () => {
+  let listed: TestGateway;
+  beforeAll(async () => {
+    listed = await startTestGateway((mockUrl) => ({
+      providers: {
+        openai: { base_url: `${mockUrl}/v1`, api_key: 'k', models: ['gpt-4o', 'text-embedding-3-small'] },
+        anthropic: { base_url: mockUrl, api_key: 'k' },
+      },
+    }));
+  });
+  afterAll(async () => { await listed.close(); });
+
+  async function post(path: string, body: unknown) {
+    const before = listed.mock.stats.requests;
+    const res = await fetch(`${listed.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { res, json: (await res.json()) as { error?: { code: string; message: string } }, upstreamCalls: listed.mock.stats.requests - before };
+  }
+
+  it('native route: an unlisted model is refused before any upstream call, and recorded', async () => {
+    const { res, json, upstreamCalls } = await post('/v1/default/openai/chat/completions', { model: 'gpt-5-imaginary', messages: [{ role: 'user', content: 'hi' }] });
+    expect(res.status).toBe(404);
+    expect(json.error).toMatchObject({ code: 'SWY_UNKNOWN_MODEL' });
+    expect(json.error?.message).toContain('gpt-5-imaginary');
+    expect(upstreamCalls).toBe(0);
+    const rec = await listed.sink.response(res.headers.get('cf-aig-log-id') as string);
+    expect(rec).toMatchObject({ outcome: 'gateway_error', error_code: 'SWY_UNKNOWN_MODEL', status: 404 });
+  });
+
+  it('compat route: an unlisted "provider/model" is refused the same way', async () => {
+    const { res, json, upstreamCalls } = await post('/v1/default/compat/chat/completions', { model: 'openai/gpt-nope', messages: [{ role: 'user', content: 'hi' }] });
+    expect(res.status).toBe(404);
+    expect(json.error).toMatchObject({ code: 'SWY_UNKNOWN_MODEL' });
+    expect(upstreamCalls).toBe(0);
+  });
+
+  it('universal route: an unlisted model in any step refuses the whole request', async () => {
+    const { res, json, upstreamCalls } = await post('/v1/default', [
+      { provider: 'openai', endpoint: 'chat/completions', headers: {}, query: { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] } },
+      { provider: 'openai', endpoint: 'chat/completions', headers: {}, query: { model: 'gpt-typo', messages: [{ role: 'user', content: 'hi' }] } },
+    ]);
+    expect(res.status).toBe(404);
+    expect(json.error).toMatchObject({ code: 'SWY_UNKNOWN_MODEL' });
+    expect(upstreamCalls).toBe(0);
+  });
+
+  it('a listed model goes through, and a provider without a list forwards every model', async () => {
+    expect((await post('/v1/default/openai/chat/completions', { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] })).res.status).toBe(200);
+    expect((await post('/v1/default/openai/embeddings', { model: 'text-embedding-3-small', input: 'x' })).res.status).toBe(200);
+    const open = await post('/v1/default/anthropic/v1/messages', { model: 'claude-anything', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] });
+    expect(open.res.status).toBe(200);
+    expect(open.upstreamCalls).toBe(1);
+  });
+
+  it('an empty models list is a config error, not a provider that serves nothing', () => {
+    expect(() => GatewayConfigSchema.parse({ providers: { openai: { models: [] } } })).toThrow();
   });
 });

@@ -22,6 +22,7 @@ export interface ProviderRuntime {
   baseUrl: string;
   apiKey: string | undefined;
   keys?: KeyPool | undefined;
+  models?: ReadonlySet<string> | undefined;
 }
 
 export type ResponseShape =
@@ -209,6 +210,11 @@ function header(v: string | string[] | undefined): string | undefined {
 export async function forward(req: FastifyRequest, reply: FastifyReply, ex: Exchange, plans: ForwardPlan[], deps: ForwardDeps): Promise<void> {
   const token = tokenOf(req);
   ex.begin(token?.id ?? null);
+  const unknown = plans.find((p) => p.provider.models && p.model && !p.provider.models.has(p.model));
+  if (unknown) {
+    sendError(reply, ex, new GatewayError('SWY_UNKNOWN_MODEL', `${JSON.stringify(unknown.model)} is not in the models list of ${unknown.provider.adapter.id}`));
+    return;
+  }
   const controls = deps.controls(ex.s.gateway);
   const refused = admit(controls, deps.catalog, ex, plans.map((p) => ({ provider: p.provider.adapter.id, model: p.model, json: p.json, raw: p.body })), token);
   if (refused) {

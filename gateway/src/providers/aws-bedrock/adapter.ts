@@ -3,7 +3,7 @@
 // region: /bedrock-runtime/{region}/model/{modelId}/{invoke|invoke-with-response-stream|converse|converse-stream}.
 import { z } from 'zod';
 import { GatewayError } from '../../errors.ts';
-import { fillTemplate, httpUrl } from '../shared/config.ts';
+import { fillTemplate, httpUrl, modelsField } from '../shared/config.ts';
 import type { ProviderAdapter, ProviderDefinition } from '../types.ts';
 import { converseChat, titanEmbeddings } from './chat.ts';
 import { converseFormat, invokeFormat } from './format.ts';
@@ -24,6 +24,7 @@ const Config = z.strictObject({
   session_token: z.string().min(1).optional(),
   /** A Bedrock API key (sent as a bearer token) instead of SigV4 credentials. */
   api_key: z.string().optional(),
+  models: modelsField,
 }).refine((c) => (c.access_key_id === undefined) === (c.secret_access_key === undefined), 'access_key_id and secret_access_key go together');
 
 type BedrockConfig = z.output<typeof Config>;

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { GatewayError } from '../../errors.ts';
 import { openaiCompatibleAdapter } from '../openai/compatible.ts';
-import { fillTemplate, httpUrl } from '../shared/config.ts';
+import { fillTemplate, httpUrl, modelsField } from '../shared/config.ts';
 import type { ChatCodec, EmbeddingsCodec, ProviderAdapter, ProviderDefinition } from '../types.ts';
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/i;
@@ -17,6 +17,7 @@ const Config = z.strictObject({
   /** Base URL template: {resource} is filled per request; deployments live under it. */
   base_url: httpUrl.optional(),
   api_key: z.string().optional(),
+  models: modelsField,
 });
 
 type AzureConfig = z.output<typeof Config>;

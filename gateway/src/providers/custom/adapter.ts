@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { anthropicAdapter } from '../anthropic/adapter.ts';
 import { openaiCompatibleAdapter } from '../openai/compatible.ts';
-import { httpsUrl } from '../shared/config.ts';
+import { httpsUrl, modelsField } from '../shared/config.ts';
 import type { ConfiguredProvider } from '../types.ts';
 
 export const CUSTOM_SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -13,6 +13,7 @@ export const CustomProviderConfig = z.strictObject({
   api_key: z.string().optional(),
   format: z.enum(['openai', 'anthropic']).default('openai'),
   display_name: z.string().optional(),
+  models: modelsField,
 });
 
 export function customProvider(slug: string, cfg: z.output<typeof CustomProviderConfig>): ConfiguredProvider {

@@ -6,7 +6,7 @@ import { anthropicChat } from '../anthropic/chat.ts';
 import { anthropicFormat } from '../anthropic/format.ts';
 import { geminiChat } from '../google-ai-studio/chat.ts';
 import { geminiFormat } from '../google-ai-studio/format.ts';
-import { fillTemplate, httpUrl } from '../shared/config.ts';
+import { fillTemplate, httpUrl, modelsField } from '../shared/config.ts';
 import type { ChatCodec, ProviderAdapter, ProviderDefinition } from '../types.ts';
 import { predictFormat, vertexEmbeddings } from './embeddings.ts';
 
@@ -20,6 +20,7 @@ const Config = z.strictObject({
   base_url: httpUrl.optional(),
   /** OAuth 2 access token (Bearer). */
   api_key: z.string().optional(),
+  models: modelsField,
 });
 
 function vertexAdapter(cfg: z.output<typeof Config>, template: string): ProviderAdapter {

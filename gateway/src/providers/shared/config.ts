@@ -21,8 +21,16 @@ export const ProviderKeyConfig = z.strictObject({
   weight: z.number().nonnegative().optional(),
 });
 
+/**
+ * The models this provider serves through this gateway. When set, a request for any other model is
+ * refused with 404 SWY_UNKNOWN_MODEL before an upstream call; when absent, every model is forwarded
+ * and the provider's own answer (e.g. its 404 model_not_found) is relayed.
+ */
+export const modelsField = z.array(z.string().min(1)).min(1).optional();
+
 /** The fields every provider accepts. */
 export const baseFields = {
+  models: modelsField,
   /** Upstream base URL; defaults to the provider's public API. */
   base_url: httpUrl.optional(),
   /** Stored provider key; absent means the client's own key header is forwarded. */

@@ -6,7 +6,7 @@ import { formatSse } from '../../upstream/sse.ts';
 import type { StreamEvent } from '../../upstream/sse.ts';
 import { openaiCompatibleAdapter } from '../openai/compatible.ts';
 import { openaiFormat, openaiUsage } from '../openai/format.ts';
-import { fillTemplate, httpUrl } from '../shared/config.ts';
+import { fillTemplate, httpUrl, modelsField } from '../shared/config.ts';
 import { SSE_STREAM } from '../shared/sse-stream.ts';
 import { isObject, tryParse, type JsonObject, type ProviderDefinition, type StreamObserver, type Usage, type WireFormat } from '../types.ts';
 
@@ -15,6 +15,7 @@ const Config = z.strictObject({
   /** Base URL template; {account_id} is filled from config. */
   base_url: httpUrl.optional(),
   api_key: z.string().optional(),
+  models: modelsField,
 });
 
 class RunObserver implements StreamObserver {
