@@ -1,7 +1,25 @@
 # One image for the Node services (gateway, ingest, analytics, mock-upstream); docker-compose.yml
-# picks the command. TypeScript runs as-is on Node 24 (type stripping): there is no build step.
-FROM node:24-slim
+# picks the command. The services run from the production build (dist/, plain JavaScript): Node 24
+# could run the TypeScript sources, but its type stripper would stay resident (~30 MB per process).
 
+# --- build: all dependencies (TypeScript is a devDependency), then `npm run build` -> dist/
+FROM node:24-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY schemas/package.json schemas/
+COPY mock-upstream/package.json mock-upstream/
+COPY gateway/package.json gateway/
+COPY ingest/package.json ingest/
+COPY analytics/package.json analytics/
+COPY bench/package.json bench/
+COPY grafana-plugin/package.json grafana-plugin/
+RUN npm ci --no-audit --no-fund --include-workspace-root \
+      --workspace schemas --workspace mock-upstream --workspace gateway --workspace ingest --workspace analytics
+COPY . .
+RUN node scripts/build/build.ts
+
+# --- runtime: production dependencies and dist/ only
+FROM node:24-slim
 WORKDIR /app
 ENV NODE_ENV=production
 
@@ -20,11 +38,14 @@ RUN npm ci --omit=dev --no-audit --no-fund \
       --workspace schemas --workspace mock-upstream --workspace gateway --workspace ingest --workspace analytics \
  && npm cache clean --force
 
-COPY . .
+# dist/ keeps relative symlinks (dist/node_modules/@switchyard/* -> the built packages; a package's
+# own node_modules, if any, -> the one installed above).
+COPY --from=build /app/dist ./dist
+COPY deploy ./deploy
 
 # The gateway's Kafka spool lives in /data (a volume in docker-compose.yml), owned by the runtime user.
 RUN mkdir -p /data/spool && chown -R node:node /data
 USER node
 
 # The gateway by default; compose overrides the command per service.
-CMD ["node", "gateway/src/main.ts"]
+CMD ["node", "dist/gateway/src/main.js"]

@@ -9,7 +9,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{schemas,gateway,ingest,analytics,mock-upstream,bench}/src/**/*.test.ts'],
+          include: ['{schemas,gateway,ingest,analytics,mock-upstream,bench}/src/**/*.test.ts', 'scripts/**/*.test.ts'],
           exclude: ['**/*.e2e.test.ts', '**/node_modules/**'],
           testTimeout: 15_000,
         },

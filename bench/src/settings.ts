@@ -52,7 +52,8 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): BenchSett
     g2Seconds: num(env, 'BENCH_RATE_SECONDS', 3),
     g2MockLatencyMs: num(env, 'BENCH_G2_MOCK_LATENCY_MS', 20),
     g2MaxAddedP99Ms: num(env, 'BENCH_G2_MAX_ADDED_P99_MS', 5),
-    gatewayEntry: env.BENCH_GATEWAY_ENTRY ?? 'gateway/src/main.ts',
+    // The production build (npm run bench builds it first); BENCH_GATEWAY_ENTRY=gateway/src/main.ts runs the sources.
+    gatewayEntry: env.BENCH_GATEWAY_ENTRY ?? 'dist/gateway/src/main.js',
     gatewayLogLevel: env.LOG_LEVEL ?? 'warn',
     out: env.BENCH_OUT ?? 'bench/results/latest.json',
   };
