@@ -55,7 +55,7 @@ export function buildGateway(config: Readonly<GatewayConfig>, deps: GatewayDeps 
     deps.sink ??
     (config.telemetry.kafka
       ? new KafkaRecordProducer({
-          transport: kafkaTransport({ brokers: [...config.telemetry.kafka.brokers], clientId: config.telemetry.kafka.client_id, logger }),
+          transport: kafkaTransport({ brokers: [...config.telemetry.kafka.brokers], clientId: config.telemetry.kafka.client_id, compression: config.telemetry.kafka.compression, logger }),
           topic: config.telemetry.kafka.topic,
           codec: new RecordCodec(),
           logger,

@@ -97,6 +97,12 @@ const Kafka = z.strictObject({
   brokers: z.array(z.string().min(1)).min(1),
   client_id: z.string().default('switchyard-gateway'),
   topic: z.string().default(TOPICS.records),
+  /**
+   * Compression of the record batches. gzip is what kafkajs ships (snappy, lz4 and zstd would need
+   * native codec packages); Avro records of ~400 bytes shrink about 3x, and every Kafka client
+   * reads it. `none` trades that for the gateway's CPU.
+   */
+  compression: z.enum(['gzip', 'none']).default('gzip'),
 });
 
 /** The durable overflow for records Kafka cannot take now (see telemetry/spool.ts for the fsync policy). */

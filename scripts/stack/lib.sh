@@ -52,5 +52,7 @@ write_env() {
   {
     echo "KAFKA_BROKERS=127.0.0.1:$(state_get kafka_port)"
     echo "CLICKHOUSE_URL=http://127.0.0.1:$(state_get ch_http_port)"
+    # Where the local broker keeps its partitions (tests read record batch headers from it).
+    echo "KAFKA_LOG_DIR=$STACK_DIR/kafka/data"
   } > "$STACK_DIR/stack.env"
 }

@@ -17,15 +17,23 @@ export interface RecordTransport {
   disconnect(): Promise<void>;
 }
 
-export function kafkaTransport(opts: { brokers: string[]; clientId: string; logger: Logger }): RecordTransport {
+export interface KafkaTransportOptions {
+  brokers: string[];
+  clientId: string;
+  /** Batch compression (default gzip, the codec kafkajs ships). */
+  compression?: 'gzip' | 'none';
+  logger: Logger;
+}
+
+export function kafkaTransport(opts: KafkaTransportOptions): RecordTransport {
   // kafkajs is loaded on first connect, not at import: a node without Kafka configured (the
   // embedded defaults) does not carry the client's ~12 MB.
   let producer: Producer | undefined;
-  let compressionNone = 0;
+  let compression = 0;
   async function open(): Promise<Producer> {
     if (producer) return producer;
     const { Kafka, logLevel, CompressionTypes } = await import('kafkajs');
-    compressionNone = CompressionTypes.None;
+    compression = opts.compression === 'none' ? CompressionTypes.None : CompressionTypes.GZIP;
     const kafka = new Kafka({
       clientId: opts.clientId,
       brokers: opts.brokers,
@@ -46,7 +54,7 @@ export function kafkaTransport(opts: { brokers: string[]; clientId: string; logg
   return {
     connect: async () => (await open()).connect(),
     async send(topic, messages) {
-      await (await open()).send({ topic, acks: -1, compression: compressionNone, messages });
+      await (await open()).send({ topic, acks: -1, compression, messages });
     },
     disconnect: async () => producer?.disconnect(),
   };
