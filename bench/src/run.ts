@@ -73,6 +73,8 @@ async function sanityCheck(t: Target): Promise<void> {
 interface Lane {
   mock: MockChild;
   gateway: GatewayChild;
+  /** Gateway RSS after start, before any request (G5 idle). */
+  idleMb: number | null;
   direct: Target;
   through: Target;
   stop(): Promise<void>;
@@ -111,6 +113,7 @@ async function startLane(mockLatencyMs: number, kind: 'proxy' | 'full' = 'proxy'
     await gateway.stop();
     await mock.stop();
   };
+  const idleMb = rssMb(gateway.process);
   try {
     await sanityCheck(t.direct);
     await sanityCheck(t.gateway);
@@ -120,7 +123,7 @@ async function startLane(mockLatencyMs: number, kind: 'proxy' | 'full' = 'proxy'
     await stop();
     throw err;
   }
-  return { mock, gateway, direct: t.direct, through: t.gateway, stop };
+  return { mock, gateway, idleMb, direct: t.direct, through: t.gateway, stop };
 }
 
 function printClosed(figures: ConcurrencyFigures[]): void {
@@ -146,7 +149,7 @@ async function main(): Promise<void> {
   log('');
   log('closed loop, 0 ms mock (G1, G3)');
   const lane = await startLane(0);
-  const memory: { idleMb: number | null; afterLoadMb: number | null } = { idleMb: rssMb(lane.gateway.process), afterLoadMb: null };
+  const memory: { idleMb: number | null; afterLoadMb: number | null } = { idleMb: lane.idleMb, afterLoadMb: null };
   let closed: ConcurrencyFigures[];
   try {
     closed = await closedLoopSuite(
