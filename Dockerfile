@@ -2,8 +2,9 @@
 # picks the command. The services run from the production build (dist/, plain JavaScript): Node 24
 # could run the TypeScript sources, but its type stripper would stay resident (~30 MB per process).
 
-# --- build: all dependencies (TypeScript is a devDependency), then `npm run build` -> dist/
-FROM node:24-slim AS build
+# --- manifests: every workspace's package.json must be present for `npm ci` to accept the
+# lockfile. Both stages start here, so their dependency layers are rebuilt only when these change.
+FROM node:24-slim AS manifests
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY schemas/package.json schemas/
@@ -13,27 +14,17 @@ COPY ingest/package.json ingest/
 COPY analytics/package.json analytics/
 COPY bench/package.json bench/
 COPY grafana-plugin/package.json grafana-plugin/
+
+# --- build: the services' dependencies plus the root's dev tools (TypeScript), then `npm run build` -> dist/
+FROM manifests AS build
 RUN npm ci --no-audit --no-fund --include-workspace-root \
       --workspace schemas --workspace mock-upstream --workspace gateway --workspace ingest --workspace analytics
 COPY . .
 RUN node scripts/build/build.ts
 
-# --- runtime: production dependencies and dist/ only
-FROM node:24-slim
-WORKDIR /app
+# --- runtime: the services' production dependencies (not the Grafana plugin's, not test tooling) and dist/ only
+FROM manifests
 ENV NODE_ENV=production
-
-# Manifests first, so the dependency layer is rebuilt only when they change. Every workspace's
-# package.json must be present for `npm ci` to accept the lockfile, but only the services'
-# production dependencies are installed (not the Grafana plugin's, not test tooling).
-COPY package.json package-lock.json ./
-COPY schemas/package.json schemas/
-COPY mock-upstream/package.json mock-upstream/
-COPY gateway/package.json gateway/
-COPY ingest/package.json ingest/
-COPY analytics/package.json analytics/
-COPY bench/package.json bench/
-COPY grafana-plugin/package.json grafana-plugin/
 RUN npm ci --omit=dev --no-audit --no-fund \
       --workspace schemas --workspace mock-upstream --workspace gateway --workspace ingest --workspace analytics \
  && npm cache clean --force

@@ -10,6 +10,8 @@ import { freePort, proxyOnlyConfig, startGatewayChild, startMockChild } from './
 const root = resolve(import.meta.dirname, '../..');
 const rate = Number(process.env.RATE ?? 1000);
 const seconds = Number(process.env.SECONDS ?? 5);
+/** Warm-up before the measured window; its requests are charged too (CPU is read around both). */
+const warmupS = 1;
 const entry = resolve(root, process.env.BENCH_GATEWAY_ENTRY ?? 'dist/gateway/src/main.js');
 
 /** user + system CPU ms of a process so far (clock ticks are 10 ms on Linux). */
@@ -31,9 +33,9 @@ try {
   for (const target of targets) {
     const pids = { gateway: gateway.process.pid!, mock: mock.process.pid! };
     const before = { gateway: cpuMs(pids.gateway), mock: cpuMs(pids.mock), load: process.cpuUsage() };
-    const r = await runOpenLoop(target, body, { rate, durationMs: seconds * 1000, warmupMs: 1000 });
+    const r = await runOpenLoop(target, body, { rate, durationMs: seconds * 1000, warmupMs: warmupS * 1000 });
     const load = process.cpuUsage(before.load);
-    const sent = rate * (seconds + 1);
+    const sent = rate * (seconds + warmupS);
     const perRequest = (ms: number) => (ms / sent).toFixed(3);
     process.stdout.write(
       `${target.name.padEnd(8)} ${r.rps} req/s  p50 ${r.latency.p50Ms} ms  p99 ${r.latency.p99Ms} ms  ` +

@@ -5,10 +5,10 @@ import { parseRequestOptions } from '../controls/request-options.ts';
 import { GatewayError } from '../errors.ts';
 import { openaiChatClient } from '../providers/shared/openai-client.ts';
 import { isObject, type ChatTranslator, type JsonObject, type ProviderAdapter, type UpstreamCall } from '../providers/types.ts';
-import { Exchange, type Route } from '../telemetry/exchange.ts';
+import type { Route } from '../telemetry/exchange.ts';
 import { forward } from '../upstream/proxy.ts';
 import { objectBody } from './body.ts';
-import { gatewaySettings, providerRuntime, type RouteContext } from './context.ts';
+import { gatewaySettings, providerRuntime, startExchange, type RouteContext } from './context.ts';
 import { signedHeaders } from './native.ts';
 import { retrySettings } from './retry-settings.ts';
 
@@ -44,18 +44,12 @@ export async function forwardCompat(
   const url = provider.baseUrl + call.path;
   const body = JSON.stringify(call.body);
   const headers = signedHeaders(provider, url, body);
-  const exchange = new Exchange({
-    sink: ctx.sink,
-    collect: options.collectLog ?? settings.collect_logs,
-    nodeId: ctx.config.node_id,
-    gateway: req.params.gateway,
+  const exchange = startExchange(ctx, req.params.gateway, settings, options, {
     route,
     provider: provider.adapter.id,
     model,
     path: call.path,
     stream: call.stream,
-    options,
-    tokenId: null,
     requestBytes: raw.length,
   });
   await forward(req, reply, exchange, [{

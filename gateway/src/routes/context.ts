@@ -3,7 +3,9 @@ import type { Logger, PriceCatalog } from '@switchyard/schemas';
 import type { GatewayControls } from '../controls/gateway-controls.ts';
 import type { Dispatcher } from 'undici';
 import type { GatewayConfig } from '../config.ts';
+import type { RequestOptions } from '../controls/request-options.ts';
 import { GatewayError } from '../errors.ts';
+import { Exchange, type ExchangeStart } from '../telemetry/exchange.ts';
 import { configureProviders } from '../providers/config.ts';
 import type { ProviderRuntime } from '../upstream/proxy.ts';
 import type { RecordSink } from '../telemetry/producer.ts';
@@ -38,4 +40,26 @@ export function providerRuntime(ctx: RouteContext, id: string): ProviderRuntime 
   const p = ctx.providers.get(id);
   if (!p) throw new GatewayError('SWY_UNKNOWN_PROVIDER', JSON.stringify(id));
   return p;
+}
+
+/**
+ * The exchange of one request to `gateway`: records go to the node's sink, collected as the request
+ * asks or else as the gateway's settings say. The token is bound later, at admission (Exchange.begin).
+ */
+export function startExchange(
+  ctx: RouteContext,
+  gateway: string,
+  settings: { collect_logs: boolean },
+  options: RequestOptions,
+  what: Pick<ExchangeStart, 'route' | 'provider' | 'model' | 'path' | 'stream' | 'requestBytes'>,
+): Exchange {
+  return new Exchange({
+    ...what,
+    sink: ctx.sink,
+    collect: options.collectLog ?? settings.collect_logs,
+    nodeId: ctx.config.node_id,
+    gateway,
+    options,
+    tokenId: null,
+  });
 }

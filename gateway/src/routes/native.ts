@@ -2,12 +2,11 @@
 import type { FastifyInstance } from 'fastify';
 import { parseRequestOptions } from '../controls/request-options.ts';
 import { GatewayError } from '../errors.ts';
-import { Exchange } from '../telemetry/exchange.ts';
 import type { JsonObject } from '../providers/types.ts';
 import { forward, type ProviderRuntime } from '../upstream/proxy.ts';
 import { retrySettings } from './retry-settings.ts';
 import { objectBody } from './body.ts';
-import { gatewaySettings, providerRuntime, type RouteContext } from './context.ts';
+import { gatewaySettings, providerRuntime, startExchange, type RouteContext } from './context.ts';
 
 /** Refuse paths that could climb out of the provider's base URL. */
 export function safeNativePath(wildcard: string): string {
@@ -51,18 +50,12 @@ export function nativeRoutes(app: FastifyInstance, ctx: RouteContext): void {
     const { raw, json } = objectBody(req.body);
     const target = nativeTarget(provider, path, query >= 0 ? req.url.slice(query) : '', json, raw);
     const inspection = target.inspection;
-    const exchange = new Exchange({
-      sink: ctx.sink,
-      collect: options.collectLog ?? settings.collect_logs,
-      nodeId: ctx.config.node_id,
-      gateway: req.params.gateway,
+    const exchange = startExchange(ctx, req.params.gateway, settings, options, {
       route: 'native',
       provider: provider.adapter.id,
       model: inspection.model,
       path,
       stream: inspection.stream,
-      options,
-      tokenId: null,
       requestBytes: raw.length,
     });
     await forward(req, reply, exchange, [{

@@ -6,10 +6,9 @@ import type { FastifyInstance } from 'fastify';
 import { parseRequestOptions, type RequestOptions } from '../controls/request-options.ts';
 import { GatewayError } from '../errors.ts';
 import { isObject, type Json, type JsonObject } from '../providers/types.ts';
-import { Exchange } from '../telemetry/exchange.ts';
 import { forward, type ForwardPlan } from '../upstream/proxy.ts';
 import type { JsonBody } from './body.ts';
-import { gatewaySettings, providerRuntime, type RouteContext } from './context.ts';
+import { gatewaySettings, providerRuntime, startExchange, type RouteContext } from './context.ts';
 import { nativeTarget, safeNativePath } from './native.ts';
 import { retrySettings } from './retry-settings.ts';
 
@@ -113,18 +112,12 @@ export function universalRoutes(app: FastifyInstance, ctx: RouteContext): void {
       };
     });
     const first = plans[0] as ForwardPlan;
-    const exchange = new Exchange({
-      sink: ctx.sink,
-      collect: options.collectLog ?? settings.collect_logs,
-      nodeId: ctx.config.node_id,
-      gateway: req.params.gateway,
+    const exchange = startExchange(ctx, req.params.gateway, settings, options, {
       route: 'universal',
       provider: first.provider.adapter.id,
       model: first.model,
       path: new URL(first.url).pathname,
       stream: first.stream,
-      options,
-      tokenId: null,
       requestBytes: body.raw.length,
     });
     await forward(req, reply, exchange, weightedOrder(plans, steps.map((st) => (isObject(st) ? st.weight : undefined))), ctx);

@@ -1,6 +1,6 @@
 // The gateway's whole use of Kafka, behind a small interface of ours so the client library
 // (kafkajs today) can be swapped without touching the producer logic or its tests.
-import type { Producer } from 'kafkajs';
+import { Kafka, logLevel, CompressionTypes, type Producer } from 'kafkajs';
 import type { Logger } from '@switchyard/schemas';
 
 export interface OutgoingMessage {
@@ -26,36 +26,27 @@ export interface KafkaTransportOptions {
 }
 
 export function kafkaTransport(opts: KafkaTransportOptions): RecordTransport {
-  // kafkajs is loaded on first connect, not at import: a node without Kafka configured (the
-  // embedded defaults) does not carry the client's ~12 MB.
-  let producer: Producer | undefined;
-  let compression = 0;
-  async function open(): Promise<Producer> {
-    if (producer) return producer;
-    const { Kafka, logLevel, CompressionTypes } = await import('kafkajs');
-    compression = opts.compression === 'none' ? CompressionTypes.None : CompressionTypes.GZIP;
-    const kafka = new Kafka({
-      clientId: opts.clientId,
-      brokers: opts.brokers,
-      connectionTimeout: 2_000,
-      requestTimeout: 10_000,
-      // Few quick retries: a batch that cannot be sent soon is the producer's to handle, not kafkajs'.
-      retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
-      logLevel: logLevel.ERROR,
-      logCreator: () => ({ namespace, log }) => opts.logger.warn({ namespace, kafka: log.message }, 'kafka client'),
-    });
-    // Not kafkajs' idempotent mode: after a broker is killed mid-write, kafkajs rolls back its
-    // sequence numbers while the broker kept the batch, and every later send fails with
-    // OUT_OF_ORDER_SEQUENCE_NUMBER until a restart (seen in the broker-kill chaos test). Resends
-    // instead make at-least-once duplicates, which ClickHouse collapses by log_id.
-    producer = kafka.producer({ allowAutoTopicCreation: true, idempotent: false, maxInFlightRequests: 1 });
-    return producer;
-  }
+  const kafka = new Kafka({
+    clientId: opts.clientId,
+    brokers: opts.brokers,
+    connectionTimeout: 2_000,
+    requestTimeout: 10_000,
+    // Few quick retries: a batch that cannot be sent soon is the producer's to handle, not kafkajs'.
+    retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
+    logLevel: logLevel.ERROR,
+    logCreator: () => ({ namespace, log }) => opts.logger.warn({ namespace, kafka: log.message }, 'kafka client'),
+  });
+  // Not kafkajs' idempotent mode: after a broker is killed mid-write, kafkajs rolls back its
+  // sequence numbers while the broker kept the batch, and every later send fails with
+  // OUT_OF_ORDER_SEQUENCE_NUMBER until a restart (seen in the broker-kill chaos test). Resends
+  // instead make at-least-once duplicates, which ClickHouse collapses by log_id.
+  const producer: Producer = kafka.producer({ allowAutoTopicCreation: true, idempotent: false, maxInFlightRequests: 1 });
+  const compression = opts.compression === 'none' ? CompressionTypes.None : CompressionTypes.GZIP;
   return {
-    connect: async () => (await open()).connect(),
+    connect: () => producer.connect(),
     async send(topic, messages) {
-      await (await open()).send({ topic, acks: -1, compression, messages });
+      await producer.send({ topic, acks: -1, compression, messages });
     },
-    disconnect: async () => producer?.disconnect(),
+    disconnect: () => producer.disconnect(),
   };
 }

@@ -1,7 +1,7 @@
 // OpenAI chat completions <-> Anthropic Messages, both directions, streaming included. JSON mode
 // (response_format) becomes one forced tool whose input is the answer, as Anthropic recommends.
 import {
-  argsObject, ChunkWriter, completion, functionsOf, imageOf, jsonMode, openaiError, stopList, textOf, type ToolCallOut,
+  argsObject, ChunkWriter, completion, contentParts, functionsOf, jsonMode, openaiError, stopList, textOf, type ToolCallOut,
 } from '../shared/openai-shapes.ts';
 import { count, isObject, tryParse, type ChatCodec, type Json, type JsonObject } from '../types.ts';
 import { AnthropicUsageTracker } from './format.ts';
@@ -16,15 +16,13 @@ export const STOP_REASONS: Record<string, string> = {
 };
 
 function contentBlocks(content: Json | undefined): JsonObject[] {
-  if (typeof content === 'string') return content ? [{ type: 'text', text: content }] : [];
-  if (!Array.isArray(content)) return [];
-  return content.flatMap((part): JsonObject[] => {
-    if (!isObject(part)) return [];
-    if (part.type === 'text' && typeof part.text === 'string') return [{ type: 'text', text: part.text }];
-    if (part.type !== 'image_url') return [];
-    const img = imageOf(part);
-    if (!img) return [];
-    return [{ type: 'image', source: 'url' in img ? { type: 'url', url: img.url } : { type: 'base64', media_type: img.mediaType, data: img.data } }];
+  return contentParts(content, {
+    text: (text) => ({ type: 'text', text }),
+    image(img) {
+      if (!img) return undefined;
+      const source: JsonObject = 'url' in img ? { type: 'url', url: img.url } : { type: 'base64', media_type: img.mediaType, data: img.data };
+      return { type: 'image', source };
+    },
   });
 }
 

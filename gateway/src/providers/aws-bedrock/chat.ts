@@ -2,7 +2,7 @@
 // JSON mode becomes one forced tool whose input is the answer (Converse has no JSON mode).
 import { GatewayError } from '../../errors.ts';
 import {
-  argsObject, ChunkWriter, completion, functionsOf, imageOf, jsonMode, openaiError, stopList, textOf, type ToolCallOut,
+  argsObject, ChunkWriter, completion, contentParts, functionsOf, jsonMode, openaiError, stopList, textOf, type ToolCallOut,
 } from '../shared/openai-shapes.ts';
 import { count, isObject, tryParse, type ChatCodec, type EmbeddingsCodec, type Json, type JsonObject } from '../types.ts';
 import { converseUsage } from './format.ts';
@@ -14,18 +14,15 @@ const STOP: Record<string, string> = {
 const IMAGE_FORMATS = new Set(['png', 'jpeg', 'gif', 'webp']);
 
 function blocks(content: Json | undefined): JsonObject[] {
-  if (typeof content === 'string') return content ? [{ text: content }] : [];
-  if (!Array.isArray(content)) return [];
-  return content.flatMap((p): JsonObject[] => {
-    if (!isObject(p)) return [];
-    if (p.type === 'text' && typeof p.text === 'string') return [{ text: p.text }];
-    if (p.type !== 'image_url') return [];
-    const img = imageOf(p);
-    // Converse takes image bytes only, no URLs.
-    if (!img || 'url' in img) throw new GatewayError('SWY_BAD_REQUEST', 'Bedrock Converse takes images as data: URLs only');
-    const format = img.mediaType.replace(/^image\//, '').replace('jpg', 'jpeg');
-    if (!IMAGE_FORMATS.has(format)) throw new GatewayError('SWY_BAD_REQUEST', `Bedrock Converse does not take ${img.mediaType} images`);
-    return [{ image: { format, source: { bytes: img.data } } }];
+  return contentParts(content, {
+    text: (text) => ({ text }),
+    image(img) {
+      // Converse takes image bytes only, no URLs.
+      if (!img || 'url' in img) throw new GatewayError('SWY_BAD_REQUEST', 'Bedrock Converse takes images as data: URLs only');
+      const format = img.mediaType.replace(/^image\//, '').replace('jpg', 'jpeg');
+      if (!IMAGE_FORMATS.has(format)) throw new GatewayError('SWY_BAD_REQUEST', `Bedrock Converse does not take ${img.mediaType} images`);
+      return { image: { format, source: { bytes: img.data } } };
+    },
   });
 }
 

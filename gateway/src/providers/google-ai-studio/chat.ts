@@ -1,6 +1,6 @@
 // OpenAI chat completions <-> Gemini generateContent / streamGenerateContent (AI Studio and Vertex AI).
 import {
-  argsObject, ChunkWriter, completion, functionsOf, imageOf, jsonMode, openaiError, stopList, textOf, toolNames, type ToolCallOut,
+  argsObject, ChunkWriter, completion, contentParts, functionsOf, jsonMode, openaiError, stopList, textOf, toolNames, type ToolCallOut,
 } from '../shared/openai-shapes.ts';
 import { count, isObject, tryParse, type ChatCodec, type EmbeddingsCodec, type Json, type JsonObject } from '../types.ts';
 import { finishReasonOf, geminiUsage } from './format.ts';
@@ -20,15 +20,13 @@ function schemaFor(v: Json): Json {
 }
 
 function parts(content: Json | undefined): JsonObject[] {
-  if (typeof content === 'string') return content ? [{ text: content }] : [];
-  if (!Array.isArray(content)) return [];
-  return content.flatMap((p): JsonObject[] => {
-    if (!isObject(p)) return [];
-    if (p.type === 'text' && typeof p.text === 'string') return [{ text: p.text }];
-    if (p.type !== 'image_url') return [];
-    const img = imageOf(p);
-    if (!img) return [];
-    return ['url' in img ? { fileData: { mimeType: 'image/*', fileUri: img.url } } : { inlineData: { mimeType: img.mediaType, data: img.data } }];
+  return contentParts(content, {
+    text: (text) => ({ text }),
+    image(img): JsonObject | undefined {
+      if (!img) return undefined;
+      if ('url' in img) return { fileData: { mimeType: 'image/*', fileUri: img.url } };
+      return { inlineData: { mimeType: img.mediaType, data: img.data } };
+    },
   });
 }
 

@@ -83,12 +83,33 @@ export function textOf(content: Json | undefined): string {
 }
 
 /** An OpenAI image part's URL split into a base64 payload or a plain URL. */
-export function imageOf(part: JsonObject): { mediaType: string; data: string } | { url: string } | undefined {
+export type ImageRef = { mediaType: string; data: string } | { url: string };
+
+export function imageOf(part: JsonObject): ImageRef | undefined {
   const url = isObject(part.image_url) ? part.image_url.url : part.image_url;
   if (typeof url !== 'string') return undefined;
   const m = /^data:([^;,]+);base64,(.*)$/s.exec(url);
   if (m) return { mediaType: m[1] as string, data: m[2] as string };
   return { url };
+}
+
+/**
+ * OpenAI message content (a string, or text and image_url parts) as a provider's blocks, part by
+ * part; other part types are dropped. `image` gets undefined for an image_url part without a URL.
+ */
+export function contentParts(
+  content: Json | undefined,
+  to: { text(text: string): JsonObject; image(img: ImageRef | undefined): JsonObject | undefined },
+): JsonObject[] {
+  if (typeof content === 'string') return content ? [to.text(content)] : [];
+  if (!Array.isArray(content)) return [];
+  return content.flatMap((p): JsonObject[] => {
+    if (!isObject(p)) return [];
+    if (p.type === 'text' && typeof p.text === 'string') return [to.text(p.text)];
+    if (p.type !== 'image_url') return [];
+    const block = to.image(imageOf(p));
+    return block ? [block] : [];
+  });
 }
 
 /** Tool-call arguments (JSON text) as an object; {} when they are not a JSON object. */
